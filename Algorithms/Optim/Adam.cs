@@ -1,0 +1,63 @@
+using Pipeline.Algorithms.Core;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pipeline.Algorithms.Optim;
+
+/// <summary>Adam's hyperparameters (Kingma and Ba, 2015, Algorithm 1).</summary>
+public sealed record AdamConfig(double LearningRate = 1e-3, double Beta1 = 0.9, double Beta2 = 0.999, double Epsilon = 1e-8);
+
+/// <summary>Adam's moments and step count; owned by one training state.</summary>
+public sealed class AdamState(Tensor[] firstMoments, Tensor[] secondMoments, long steps) : IDisposable
+{
+    public Tensor[] FirstMoments { get; } = firstMoments;
+    public Tensor[] SecondMoments { get; } = secondMoments;
+    public long Steps { get; internal set; } = steps;
+
+    public void Save(TensorArchiveWriter archive) =>
+        archive.Add("adam.steps", Steps).AddAll("adam.m", FirstMoments).AddAll("adam.v", SecondMoments);
+
+    public void Load(TensorArchiveReader archive)
+    {
+        Steps = archive.ReadLong("adam.steps");
+        archive.ReadAllInto("adam.m", FirstMoments);
+        archive.ReadAllInto("adam.v", SecondMoments);
+    }
+
+    public void Dispose()
+    {
+        foreach (var t in FirstMoments.Concat(SecondMoments)) t.Dispose();
+    }
+}
+
+/// <summary>
+/// Adam as an optax-style pair: <see cref="Init"/> makes the state, <see cref="Update"/> applies one step to
+/// the parameters from their <c>.grad</c> (in place, for speed) and returns the consumed-and-renewed state.
+/// Matches torch.optim.Adam (bias-corrected, epsilon outside the square root).
+/// </summary>
+public static class Adam
+{
+    public static AdamState Init(IReadOnlyList<Tensor> parameters) => new(
+        parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray(),
+        parameters.Select(p => zeros_like(p).DetachFromDisposeScope()).ToArray(),
+        0);
+
+    public static AdamState Update(AdamConfig config, AdamState state, IReadOnlyList<Tensor> parameters)
+    {
+        var t = ++state.Steps;
+        var stepSize = config.LearningRate / (1 - Math.Pow(config.Beta1, t));
+        var secondCorrection = Math.Sqrt(1 - Math.Pow(config.Beta2, t));
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            if (parameters[i].grad is not { } g) continue;
+            var (m, v) = (state.FirstMoments[i], state.SecondMoments[i]);
+            m.mul_(config.Beta1).add_(g, alpha: 1 - config.Beta1);
+            v.mul_(config.Beta2).addcmul_(g, g, value: 1 - config.Beta2);
+            var denominator = v.sqrt().div_(secondCorrection).add_(config.Epsilon);
+            parameters[i].addcdiv_(m, denominator, value: -stepSize);
+        }
+        return state;
+    }
+}

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Pipeline.Cli;
+using Pipeline.Environments.Data;
+using Pipeline.Recipes;
+using Spectre.Console;
+using TorchSharp;
+
+var threads = new Option<int?>("--threads")
+{
+    Description = "TorchSharp intra-op threads (default: $PIPELINE_THREADS, else the number of cores)",
+    Recursive = true,
+};
+
+var list = new Command("list", "Show the recipes, their papers and their settable keys");
+list.SetAction(_ =>
+{
+    foreach (var recipe in RecipeRegistry.All)
+    {
+        AnsiConsole.MarkupLine($"[bold]{Markup.Escape(recipe.Name)}[/]  {Markup.Escape(recipe.Summary)}");
+        AnsiConsole.MarkupLine($"  [grey]paper:[/] {Markup.Escape(recipe.Paper)}; [grey]default steps:[/] {recipe.DefaultSteps}");
+        Console.WriteLine(recipe.DescribeKeys());
+        Console.WriteLine();
+    }
+    return 0;
+});
+
+var recipeName = new Argument<string>("recipe") { Description = "a recipe name (see `pipeline list`)" };
+var set = new Option<string[]>("--set") { Description = "key=value overriding a config field (repeatable)", AllowMultipleArgumentsPerToken = true };
+var seed = new Option<int?>("--seed") { Description = "random seed (default 0; a resumed run keeps its own)" };
+var steps = new Option<long?>("--steps") { Description = "training steps (default: the recipe's)" };
+var output = new Option<string?>("--out") { Description = "run directory (default runs/<recipe>/<time>-seed<N>)" };
+var resume = new Option<string?>("--resume") { Description = "continue the run in this directory from its newest checkpoint" };
+var allowChange = new Option<bool>("--allow-config-change") { Description = "resume even if the checkpoint was written under another config" };
+var run = new Command("run", "Run a recipe: train, evaluate, checkpoint, plot, report")
+{
+    recipeName, set, seed, steps, output, resume, allowChange,
+};
+run.SetAction((parse, cancellation) =>
+{
+    ConfigureThreads(parse.GetValue(threads));
+    return RunCommand.Execute(new RunCommand.Request(
+        parse.GetValue(recipeName)!, parse.GetValue(set) ?? [], parse.GetValue(seed), parse.GetValue(steps),
+        parse.GetValue(output), parse.GetValue(resume), parse.GetValue(allowChange)), cancellation);
+});
+
+var dataset = new Argument<string>("dataset") { Description = "mnist" };
+var dataDirectory = new Option<string?>("--dir") { Description = "where to put the files (default: $PIPELINE_DATA or ~/.cache/pipeline/mnist)" };
+var fetch = new Command("fetch", "Fetch a data set and verify its checksums") { dataset, dataDirectory };
+fetch.SetAction(parse =>
+{
+    if (!string.Equals(parse.GetValue(dataset), "mnist", StringComparison.OrdinalIgnoreCase))
+    {
+        Console.Error.WriteLine($"error: unknown data set '{parse.GetValue(dataset)}'; known: mnist");
+        return 2;
+    }
+    try
+    {
+        var directory = MnistFiles.Ensure(parse.GetValue(dataDirectory), Console.Error.WriteLine);
+        Console.WriteLine($"MNIST ready and verified in {directory}");
+        return 0;
+    }
+    catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 1;
+    }
+});
+var data = new Command("data", "Data sets") { fetch };
+
+var root = new RootCommand("Pipeline: Martin Arjovsky's papers as composable, verifiable training pipelines")
+{
+    list, run, data,
+};
+root.Options.Add(threads);
+
+// Ctrl+C or SIGTERM stops the run gracefully (final checkpoint, flushed logs); a second Ctrl+C exits at once.
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    if (stop.IsCancellationRequested) return;
+    e.Cancel = true;
+    Console.Error.WriteLine("stopping: finishing the current step and writing a checkpoint (Ctrl+C again to abort)");
+    stop.Cancel();
+};
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
+
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stop.Token);
+
+static void ConfigureThreads(int? requested)
+{
+    var fromEnvironment = int.TryParse(Environment.GetEnvironmentVariable("PIPELINE_THREADS"), out var n) ? n : (int?)null;
+    var count = requested ?? fromEnvironment ?? Environment.ProcessorCount;
+    torch.set_num_threads(Math.Max(1, count));
+}

@@ -1,0 +1,26 @@
+using Pipeline.Stages.Checkpoints;
+using Pipeline.Stages.Graph;
+using Pipeline.Stages.Training;
+
+namespace Pipeline.Stages.Sinks;
+
+/// <summary>The standard sinks of a training run, each taking the <see cref="RunEvent"/>s it cares about.</summary>
+public static class RunSinks
+{
+    public static Sink<RunEvent> MetricsJsonl(string path, bool append = false) =>
+        Sink.Of<MetricsEvent>("metrics.jsonl", () => new MetricsJsonlWriter(path, append)).Select((RunEvent e) => e as MetricsEvent);
+
+    public static Sink<RunEvent> MetricsCsv(string path, bool append = false) =>
+        Sink.Of<MetricsEvent>("metrics.csv", () => new MetricsCsvWriter(path, append)).Select((RunEvent e) => e as MetricsEvent);
+
+    public static Sink<RunEvent> TensorBoard(string directory) =>
+        Sink.Of<MetricsEvent>("tensorboard", () => new TensorBoardWriter(directory)).Select((RunEvent e) => e as MetricsEvent);
+
+    /// <param name="written">told the path of every checkpoint written.</param>
+    public static Sink<RunEvent> Checkpoints(CheckpointStore store, string configHash, Action<string>? written = null) =>
+        Sink.ForEach<CheckpointEvent>("checkpoints", c =>
+        {
+            var path = store.Write(c.Step, configHash, c.Payload);
+            written?.Invoke(path);
+        }).Select((RunEvent e) => e as CheckpointEvent);
+}
