@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent machine setup for Pipeline. Prints what it does; a no-op run takes well under 2 s.
 #   scripts/setup.sh            system libraries + NuGet restore (when the project files changed)
-#   scripts/setup.sh --mnist    also fetch and verify MNIST (via `pipeline data fetch mnist`)
+#   scripts/setup.sh --mnist    also build, then fetch and verify MNIST (`pipeline data fetch mnist`)
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 say() { printf '[setup] %s\n' "$*"; }
@@ -48,5 +48,5 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
 fi
 
 if [ "${1:-}" = "--mnist" ]; then
-  "$root/scripts/pipeline-exe.sh" data fetch mnist
+  "$root/pipeline" data fetch mnist || die "fetching MNIST failed; see the message above."
 fi

@@ -17,10 +17,4 @@ public static class Devices
             : throw new ArgumentException($"device '{name}' asked for, but this TorchSharp build sees no CUDA device (build with -p:TorchBackend=cuda on a GPU machine)"),
         _ => throw new ArgumentException($"unknown device '{name}'; choose one of {Choices}"),
     };
-
-    public static bool IsValid(string name)
-    {
-        var n = name.Trim().ToLowerInvariant();
-        return n is "auto" or "cpu" or "cuda" || (n.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(n[5..], out var i) && i >= 0);
-    }
 }

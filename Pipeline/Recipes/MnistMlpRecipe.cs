@@ -34,7 +34,11 @@ public static class MnistMlpRecipe
         var batches = Source.From("mnist-train", () =>
             ShuffledBatches.ForSteps(train.Images, train.Labels, config.BatchSize, plan.Seed, plan.StartStep + 1, plan.LastStep));
         var trainer = AlgorithmTraining.Stage<MlpClassifier, MlpClassifierConfig, MlpClassifierState, LabeledBatch>("mlp", config, plan, device)
-            .Every(plan.Settings.EvalEvery, (state, step) => new MetricsEvent(step, "eval", MlpClassifier.Evaluate(state, test.Images, test.Labels)), atEnd: true);
+            // Evaluate on the cadence and at the planned last step, not wherever a stopped run ends, so a
+            // stopped-then-resumed run logs exactly what an uninterrupted one does.
+            .Every(1, (state, step) => step % plan.Settings.EvalEvery == 0 || step == plan.LastStep
+                ? new MetricsEvent(step, "eval", MlpClassifier.Evaluate(state, test.Images, test.Labels))
+                : null);
 
         return Graph.From(batches)
             .Via(Stage.Map("to-labeled", (IndexedBatch b) => new LabeledBatch(b.Inputs, b.Labels))

@@ -30,11 +30,11 @@ public sealed class Recipe<TConfig>(
         var runKeys = ConfigBinder.Keys<RunSettings>();
         var configKeys = ConfigBinder.Keys<TConfig>();
         bool IsRunKey(string a) => runKeys.Contains(ConfigBinder.NormalizedKey(a)) && !configKeys.Contains(ConfigBinder.NormalizedKey(a));
-        var unknown = assignments.Where(a => !runKeys.Contains(ConfigBinder.NormalizedKey(a)) && !configKeys.Contains(ConfigBinder.NormalizedKey(a))).ToList();
-        if (unknown.Count > 0)
-            return Fail<Error, PreparedRun>(unknown.Select(a =>
-                Error.New($"unknown key in '{a}'. Valid keys of {Name}:\n{DescribeKeys()}")).ToSeq());
-        var problems = new List<Error>();
+        bool IsKnown(string a) => runKeys.Contains(ConfigBinder.NormalizedKey(a)) || configKeys.Contains(ConfigBinder.NormalizedKey(a));
+        var problems = assignments.Where(a => !IsKnown(a))
+            .Select(a => Error.New($"unknown key in '{a}'. Valid keys of {Name}:\n{DescribeKeys()}"))
+            .ToList();
+        assignments = assignments.Where(IsKnown).ToList();
         if (seed < 0) problems.Add(Error.New($"--seed {seed} must be >= 0"));
         if (steps < 1) problems.Add(Error.New($"--steps {steps} must be >= 1"));
         var config = ConfigBinder.Bind(Defaults, assignments.Where(a => !IsRunKey(a)));

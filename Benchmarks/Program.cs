@@ -1,0 +1,26 @@
+using BenchmarkDotNet.Running;
+using Pipeline.Benchmarks;
+using TorchSharp;
+
+// dotnet run -c Release --project Benchmarks -- overhead [steps] [rounds] [threads]
+// dotnet run -c Release --project Benchmarks -- messages [count] [rounds]
+// dotnet run -c Release --project Benchmarks -- bdn            (BenchmarkDotNet: per-message overhead)
+var mode = args.FirstOrDefault() ?? "overhead";
+int Arg(int i, int fallback) => args.Length > i && int.TryParse(args[i], out var v) ? v : fallback;
+switch (mode)
+{
+    case "overhead":
+        torch.set_num_threads(Arg(3, Environment.ProcessorCount));
+        GraphOverhead.Run(steps: Arg(1, 2000), rounds: Arg(2, 5));
+        break;
+    case "messages":
+        MessageOverhead.Quick(Arg(1, 200_000), Arg(2, 7));
+        break;
+    case "bdn":
+        BenchmarkRunner.Run<MessageOverhead>(args: args.Skip(1).ToArray());
+        break;
+    default:
+        Console.Error.WriteLine("modes: overhead [steps] [rounds] [threads] | messages [count] [rounds] | bdn");
+        return 2;
+}
+return 0;

@@ -1,0 +1,7 @@
+using Pipeline.Examples;
+
+var path = args.Length > 0 ? args[0] : Path.Combine(Path.GetTempPath(), "custom-pipeline-metrics.jsonl");
+var result = await CustomPipeline.Run(path);
+result.Run.ThrowIfFailed();
+Console.WriteLine($"{result.Run.Status}: {result.Smoothed.Count} smoothed points, final smoothed loss {result.Smoothed[^1].Values[0].Value:F4}, " +
+                  $"test accuracy {result.TestAccuracy:P1}; metrics in {path}");
