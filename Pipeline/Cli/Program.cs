@@ -8,7 +8,7 @@ using TorchSharp;
 
 var threads = new Option<int?>("--threads")
 {
-    Description = "TorchSharp intra-op threads (default: $PIPELINE_THREADS, else the number of cores)",
+    Description = "TorchSharp intra-op threads (default: $PIPELINE_THREADS, else 1; see docs/PERFORMANCE.md)",
     Recursive = true,
 };
 
@@ -94,6 +94,7 @@ return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessT
 static void ConfigureThreads(int? requested)
 {
     var fromEnvironment = int.TryParse(Environment.GetEnvironmentVariable("PIPELINE_THREADS"), out var n) ? n : (int?)null;
-    var count = requested ?? fromEnvironment ?? Environment.ProcessorCount;
+    // One intra-op thread measured fastest for the default MLP on 2 cores (the data stage needs a core too).
+    var count = requested ?? fromEnvironment ?? 1;
     torch.set_num_threads(Math.Max(1, count));
 }
