@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Pipeline.Cli;
 using Pipeline.Environments.Data;
 using Pipeline.Recipes;
+using Pipeline.Reproductions;
 using Spectre.Console;
 using TorchSharp;
 
@@ -22,6 +23,8 @@ list.SetAction(_ =>
         Console.WriteLine(recipe.DescribeKeys());
         Console.WriteLine();
     }
+    foreach (var reproduction in ReproductionRegistry.All)
+        AnsiConsole.MarkupLine($"[bold]reproduce {Markup.Escape(reproduction.Name)}[/]  {Markup.Escape(reproduction.Summary)} [grey]({Markup.Escape(reproduction.Paper)})[/]");
     return 0;
 });
 
@@ -42,6 +45,27 @@ run.SetAction((parse, cancellation) =>
     return RunCommand.Execute(new RunCommand.Request(
         parse.GetValue(recipeName)!, parse.GetValue(set) ?? [], parse.GetValue(seed), parse.GetValue(steps),
         parse.GetValue(output), parse.GetValue(resume), parse.GetValue(allowChange)), cancellation);
+});
+
+var reproductionName = new Argument<string>("paper") { Description = "a reproduction name (see `pipeline list`)" };
+var quick = new Option<bool>("--quick") { Description = "the reduced variant that finishes in minutes" };
+var full = new Option<bool>("--full") { Description = "the paper-sized variant (the default)" };
+var reproduceSeed = new Option<int>("--seed") { Description = "base seed (restarts use seed, seed+1, ...)", DefaultValueFactory = _ => 0 };
+var reproduceOut = new Option<string?>("--out") { Description = "output directory (default runs/reproduce-<paper>/<time>)" };
+var reproduce = new Command("reproduce", "Run a paper's experiment and write report.md with its tables and figures")
+{
+    reproductionName, quick, full, reproduceSeed, reproduceOut,
+};
+reproduce.SetAction((parse, cancellation) =>
+{
+    ConfigureThreads(parse.GetValue(threads));
+    if (parse.GetValue(quick) && parse.GetValue(full))
+    {
+        Console.Error.WriteLine("error: --quick and --full exclude each other");
+        return Task.FromResult(2);
+    }
+    return ReproduceCommand.Execute(parse.GetValue(reproductionName)!, parse.GetValue(quick), parse.GetValue(reproduceSeed),
+        parse.GetValue(reproduceOut), cancellation);
 });
 
 var dataset = new Argument<string>("dataset") { Description = "mnist" };
@@ -70,7 +94,7 @@ var data = new Command("data", "Data sets") { fetch };
 
 var root = new RootCommand("Pipeline: Martin Arjovsky's papers as composable, verifiable training pipelines")
 {
-    list, run, data,
+    list, run, reproduce, data,
 };
 root.Options.Add(threads);
 
