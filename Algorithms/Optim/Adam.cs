@@ -14,14 +14,14 @@ public sealed class AdamState(Tensor[] firstMoments, Tensor[] secondMoments, lon
     public Tensor[] SecondMoments { get; } = secondMoments;
     public long Steps { get; internal set; } = steps;
 
-    public void Save(TensorArchiveWriter archive) =>
-        archive.Add("adam.steps", Steps).AddAll("adam.m", FirstMoments).AddAll("adam.v", SecondMoments);
+    public void Save(TensorArchiveWriter archive, string prefix = "adam") =>
+        archive.Add($"{prefix}.steps", Steps).AddAll($"{prefix}.m", FirstMoments).AddAll($"{prefix}.v", SecondMoments);
 
-    public void Load(TensorArchiveReader archive)
+    public void Load(TensorArchiveReader archive, string prefix = "adam")
     {
-        Steps = archive.ReadLong("adam.steps");
-        archive.ReadAllInto("adam.m", FirstMoments);
-        archive.ReadAllInto("adam.v", SecondMoments);
+        Steps = archive.ReadLong($"{prefix}.steps");
+        archive.ReadAllInto($"{prefix}.m", FirstMoments);
+        archive.ReadAllInto($"{prefix}.v", SecondMoments);
     }
 
     public void Dispose()

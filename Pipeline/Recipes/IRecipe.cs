@@ -23,10 +23,11 @@ public interface IRecipe
 }
 
 /// <summary>A recipe with its config bound and validated: ready to run (or resume) in a run directory.</summary>
-/// <param name="ConfigHash">identifies what determines the training trajectory (recipe, config, seed); not steps or logging.</param>
+/// <param name="ConfigHash">identifies what determines the training trajectory (recipe, config, data, seed); not steps or logging.</param>
 public sealed record PreparedRun(
     string Recipe,
     object Config,
+    object Data,
     RunSettings Settings,
     IReadOnlyList<string> Assignments,
     int Seed,

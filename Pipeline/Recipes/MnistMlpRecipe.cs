@@ -13,19 +13,20 @@ namespace Pipeline.Recipes;
 /// </summary>
 public static class MnistMlpRecipe
 {
-    public static Recipe<MlpClassifierConfig> Create(string? dataDirectory = null) => new(
+    public static Recipe<MlpClassifierConfig, MnistDataConfig> Create(string? dataDirectory = null) => new(
         "mnist-mlp",
         "MLP classifier (cross-entropy, Adam) on the real MNIST: the pipeline's reference job",
         "LeCun et al. 1998 (MNIST); Kingma and Ba 2015 (Adam)",
         new MlpClassifierConfig(),
+        new MnistDataConfig(),
         defaultSteps: 3000,
-        (config, plan) => Build(config, plan, dataDirectory));
+        (config, data, plan) => Build(config, data, plan, dataDirectory));
 
-    static Flow<RunEvent> Build(MlpClassifierConfig config, RunPlan plan, string? dataDirectory)
+    static Flow<RunEvent> Build(MlpClassifierConfig config, MnistDataConfig data, RunPlan plan, string? dataDirectory)
     {
         var device = Devices.Resolve(config.Device);
         var mnist = Mnist.Load(MnistFiles.Ensure(dataDirectory, Console.Error.WriteLine));
-        var limit = plan.Settings.TrainLimit > 0 ? plan.Settings.TrainLimit : (int?)null;
+        var limit = data.TrainLimit > 0 ? data.TrainLimit : (int?)null;
         var train = plan.Own(MnistTensors.From(mnist.Train, device, limit));
         var test = plan.Own(MnistTensors.From(mnist.Test, device));
         if (config.BatchSize > train.Labels.shape[0])

@@ -66,6 +66,7 @@ public static class ReportWriter
         md.AppendLine();
         md.AppendLine("```");
         md.AppendLine(ConfigBinder.Describe(run.Config));
+        if (ConfigBinder.Describe(run.Data) is { Length: > 0 } data) md.AppendLine(data);
         md.AppendLine(ConfigBinder.Describe(run.Settings));
         md.AppendLine("```");
         md.AppendLine();

@@ -3,7 +3,11 @@ namespace Pipeline.Reproductions;
 /// <summary>Every paper experiment `pipeline reproduce` knows, by name.</summary>
 public static class ReproductionRegistry
 {
-    public static IReadOnlyList<IReproduction> All { get; } = [];
+    public static IReadOnlyList<IReproduction> All { get; } =
+    [
+        new Gan.ToyComparison(),
+        new Gan.PrincipledDiagnostics(),
+    ];
 
     public static IReproduction? Find(string name) =>
         All.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -8,5 +8,6 @@ public sealed record RunRecord(
     IReadOnlyList<string> Assignments,
     string ConfigHash,
     object Config,
+    object Data,
     RunSettings Settings,
     string Command);

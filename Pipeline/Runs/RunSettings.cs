@@ -19,8 +19,5 @@ public sealed record RunSettings : IConfig<RunSettings>
     [Param("batches prepared ahead of the trainer (the data stage's queue bound)", Min = 1, Max = 1024)]
     public int Prefetch { get; init; } = 4;
 
-    [Param("training examples used (0: all); for quick runs", Min = 0)]
-    public int TrainLimit { get; init; }
-
     public Validation<Error, RunSettings> Validate() => ConfigRules.Check(this);
 }

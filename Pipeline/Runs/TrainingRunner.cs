@@ -42,7 +42,7 @@ public static class TrainingRunner
         if (resume) MetricsLog.TruncateAfter(directory.MetricsJsonl, directory.MetricsCsv, startStep);
 
         directory.WriteRecord(new RunRecord(run.Recipe, run.Seed, run.Steps, run.Assignments, run.ConfigHash,
-            run.Config, run.Settings, string.Join(' ', Environment.GetCommandLineArgs().Skip(1).Prepend("pipeline"))));
+            run.Config, run.Data, run.Settings, string.Join(' ', Environment.GetCommandLineArgs().Skip(1).Prepend("pipeline"))));
 
         RunResult result;
         if (startStep >= run.Steps)
@@ -61,6 +61,7 @@ public static class TrainingRunner
                 RunSinks.MetricsCsv(directory.MetricsCsv, append),
                 RunSinks.TensorBoard(directory.TensorBoard),
                 RunSinks.Checkpoints(store, run.ConfigHash),
+                RunSinks.Files(directory.Path),
                 .. extraSinks,
             ];
             result = await flow.To(sinks).Run(RunOptions.Default, cancellation).ConfigureAwait(false);

@@ -38,7 +38,8 @@ public class TrainStageTests
             Assert.Equal(RunStatus.Failed, result.Status);
             Assert.Equal("trainer", result.Failure!.Stage);
             Assert.IsType<NonFiniteMetricException>(result.Failure.Error);
-            Assert.Contains("step 13", result.Failure.Error.Message);
+            Assert.Contains("'loss' is NaN at step 13", result.Failure.Error.Message);
+            Assert.Contains("last finite values (step 12): loss=1, sum=12", result.Failure.Error.Message);
             Assert.Equal(12, store.Latest()!.Step);
             Assert.True(counter.Disposed, "the training state is released when the run ends");
         }

@@ -13,7 +13,7 @@ public class ConfigValidationProperties
     static readonly IRecipe Recipe = RecipeRegistry.Find("mnist-mlp")!;
 
     static readonly (string Key, ParamAttribute Param, Type Type)[] Fields =
-        new[] { typeof(MlpClassifierConfig), typeof(RunSettings) }
+        new[] { typeof(MlpClassifierConfig), typeof(MnistDataConfig), typeof(RunSettings) }
             .SelectMany(t => t.GetProperties())
             .Select(p => (p, param: p.GetCustomAttribute<ParamAttribute>()))
             .Where(x => x.param is not null)
@@ -43,7 +43,7 @@ public class ConfigValidationProperties
     public bool Every_field_accepts_its_default_spelled_out(byte field)
     {
         var (key, _, _) = Fields[field % Fields.Length];
-        var defaults = ConfigBinder.Describe(new MlpClassifierConfig()) + "\n" + ConfigBinder.Describe(new RunSettings());
+        var defaults = ConfigBinder.Describe(new MlpClassifierConfig()) + "\n" + ConfigBinder.Describe(new MnistDataConfig()) + "\n" + ConfigBinder.Describe(new RunSettings());
         var line = defaults.Split('\n').Single(l => l.TrimStart().StartsWith(key + " ", StringComparison.Ordinal));
         var value = line.Split('=', 2)[1].Trim().Split(' ')[0];
         return Recipe.Prepare([$"{key}={value}"], 0, 10).IsSuccess;

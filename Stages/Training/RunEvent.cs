@@ -10,5 +10,12 @@ public sealed record MetricsEvent(long Step, string Phase, IReadOnlyList<KeyValu
 public sealed record CheckpointEvent(long Step, byte[] Payload) : RunEvent(Step);
 
 /// <summary>A metric that is NaN or infinite: the run stops before the bad state reaches a checkpoint.</summary>
-public sealed class NonFiniteMetricException(string phase, string metric, double value, long step)
-    : Exception($"{phase} metric '{metric}' is {value} at step {step}; the run stops so that no checkpoint holds the diverged state (lower the learning rate or check the data)");
+/// <param name="lastFinite">the same phase's metrics at its last finite step, for the diagnostic (null if none).</param>
+public sealed class NonFiniteMetricException(string phase, string metric, double value, long step, MetricsEvent? lastFinite)
+    : Exception($"{phase} metric '{metric}' is {value} at step {step}; " +
+                (lastFinite is null ? "no earlier finite values" : $"last finite values (step {lastFinite.Step}): {string.Join(", ", lastFinite.Values.Select(v => $"{v.Key}={v.Value:G6}"))}") +
+                ". The run stops so that no checkpoint holds the diverged state (lower the learning rate or check the data)")
+{
+    public string Metric { get; } = metric;
+    public long Step { get; } = step;
+}

@@ -46,6 +46,7 @@ public sealed record TrainStage<TBatch, TState> where TState : IDisposable
         long step;
         long startStep;
         long[] lastTapped = [];
+        readonly Dictionary<string, MetricsEvent> lastFinite = [];
 
         public override void Process(TBatch batch, Action<RunEvent> emit)
         {
@@ -68,8 +69,9 @@ public sealed record TrainStage<TBatch, TState> where TState : IDisposable
                 (batch as IDisposable)?.Dispose();
             }
             step++;
-            if (spec.FailOnNonFinite) ThrowIfNonFinite("train", metrics, step);
-            emit(new MetricsEvent(step, "train", metrics));
+            var trained = new MetricsEvent(step, "train", metrics);
+            if (spec.FailOnNonFinite) ThrowIfNonFinite(trained);
+            emit(trained);
             for (var i = 0; i < spec.Taps.Count; i++)
                 if (step % spec.Taps[i].Period == 0) RunTap(i, emit);
         }
@@ -85,14 +87,16 @@ public sealed record TrainStage<TBatch, TState> where TState : IDisposable
         {
             lastTapped[i] = step;
             if (spec.Taps[i].Run(state!, step) is not { } output) return;
-            if (spec.FailOnNonFinite && output is MetricsEvent m) ThrowIfNonFinite(m.Phase, m.Values, step);
+            if (spec.FailOnNonFinite && output is MetricsEvent m) ThrowIfNonFinite(m);
             emit(output);
         }
 
-        static void ThrowIfNonFinite(string phase, IReadOnlyList<KeyValuePair<string, double>> metrics, long step)
+        void ThrowIfNonFinite(MetricsEvent e)
         {
-            foreach (var (name, value) in metrics)
-                if (!double.IsFinite(value)) throw new NonFiniteMetricException(phase, name, value, step);
+            foreach (var (name, value) in e.Values)
+                if (!double.IsFinite(value))
+                    throw new NonFiniteMetricException(e.Phase, name, value, e.Step, lastFinite.GetValueOrDefault(e.Phase));
+            lastFinite[e.Phase] = e;
         }
 
         public override void Dispose()

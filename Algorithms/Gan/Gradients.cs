@@ -1,0 +1,27 @@
+using static TorchSharp.torch;
+
+namespace Pipeline.Algorithms.Gan;
+
+/// <summary>Small gradient helpers shared by the adversarial algorithms.</summary>
+public static class Gradients
+{
+    /// <summary>Clears the gradients of <paramref name="module"/>'s parameters.</summary>
+    public static void Clear(nn.Module module)
+    {
+        foreach (var p in module.parameters()) p.grad = null;
+    }
+
+    /// <summary>The L2 norm of all parameter gradients of <paramref name="module"/> together (0 if none).</summary>
+    public static double Norm(nn.Module module)
+    {
+        using var scope = NewDisposeScope();
+        var squares = module.parameters().Where(p => p.grad is not null).Select(p => p.grad!.to_type(ScalarType.Float64).pow(2).sum()).ToList();
+        return squares.Count == 0 ? 0 : stack(squares).sum().sqrt().item<double>();
+    }
+
+    /// <summary>Turns gradient tracking of a module's parameters off (while the other player steps) and back on.</summary>
+    public static void Track(nn.Module module, bool on)
+    {
+        foreach (var p in module.parameters()) p.requires_grad_(on);
+    }
+}
