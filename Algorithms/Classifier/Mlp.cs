@@ -1,4 +1,5 @@
 using TorchSharp;
+using Pipeline.Algorithms.Core;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -44,8 +45,8 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
             x = x.relu_();
             if (training && dropout > 0)
             {
-                var keep = rand(x.shape, device: x.device, generator: DropoutGenerator) >= dropout;
-                x = x.mul(keep).div_(1 - dropout);
+                var keep = rand(x.shape, device: x.device, generator: DropoutGenerator).ge(Scalars.Of(dropout));
+                x = x.mul(keep).div_(Scalars.Of(1 - dropout));
             }
         }
         return x;

@@ -1,3 +1,4 @@
+using Pipeline.Algorithms.Core;
 using static TorchSharp.torch;
 
 namespace Pipeline.Algorithms.Divergences;
@@ -17,6 +18,6 @@ public static class EnergyDistance
         var xy = cdist(a, b).mean();
         var xx = cdist(a, a).mean();
         var yy = cdist(b, b).mean();
-        return xy.mul(2).sub(xx).sub(yy).item<double>();
+        return xy.mul(Scalars.Of(2)).sub(xx).sub(yy).item<double>();
     }
 }

@@ -29,7 +29,7 @@ public sealed class Gan : IAlgorithm<GanConfig, AdversarialState, GanBatch>
         nn.functional.softplus(realLogits.neg()).mean().add(nn.functional.softplus(fakeLogits).mean());
 
     static Tensor WithNoise(Tensor x, double sigma, Generator random) =>
-        sigma > 0 ? x.add(randn(x.shape, device: x.device, generator: random).mul_(sigma)) : x;
+        sigma > 0 ? x.add(randn(x.shape, device: x.device, generator: random).mul_(Scalars.Of(sigma))) : x;
 
     /// <summary>One discriminator step against <paramref name="real"/>; returns (loss, accuracy, mean D(x), mean D(G(z))).</summary>
     public static (double Loss, double Accuracy, double RealProbability, double FakeProbability) DiscriminatorStep(
@@ -45,7 +45,7 @@ public sealed class Gan : IAlgorithm<GanConfig, AdversarialState, GanBatch>
         loss.backward();
         state.CriticOptimizer.Step();
         using var _ = no_grad();
-        var accuracy = realLogits.gt(0).sum().add(fakeLogits.le(0).sum()).item<long>() / (2.0 * real.shape[0]);
+        var accuracy = realLogits.gt(Scalars.Of(0)).sum().add(fakeLogits.le(Scalars.Of(0)).sum()).item<long>() / (2.0 * real.shape[0]);
         return (loss.item<float>(), accuracy, realLogits.sigmoid().mean().item<float>(), fakeLogits.sigmoid().mean().item<float>());
     }
 

@@ -1,3 +1,4 @@
+using Pipeline.Algorithms.Core;
 using static TorchSharp.torch;
 
 namespace Pipeline.Algorithms.Gan;
@@ -17,10 +18,10 @@ public static class GradientPenalty
         shape[0] = real.shape[0];
         for (var i = 1; i < shape.Length; i++) shape[i] = 1;
         var e = epsilon.reshape(shape);
-        var interpolates = e.mul(real).add(e.neg().add(1).mul(fake)).detach().requires_grad_();
+        var interpolates = e.mul(real).add(e.neg().add(Scalars.Of(1)).mul(fake)).detach().requires_grad_();
         var scores = critic(interpolates);
         // create_graph so the penalty can be differentiated again; retain_graph because TorchSharp does not imply it.
         var gradient = autograd.grad([scores.sum()], [interpolates], retain_graph: true, create_graph: true)[0];
-        return gradient.flatten(1).norm(1).sub(1).pow(2).mean();
+        return gradient.flatten(1).norm(1).sub(Scalars.Of(1)).square().mean();
     }
 }

@@ -15,7 +15,7 @@ public static class Gradients
     public static double Norm(nn.Module module)
     {
         using var scope = NewDisposeScope();
-        var squares = module.parameters().Where(p => p.grad is not null).Select(p => p.grad!.to_type(ScalarType.Float64).pow(2).sum()).ToList();
+        var squares = module.parameters().Where(p => p.grad is not null).Select(p => p.grad!.to_type(ScalarType.Float64).square().sum()).ToList();
         return squares.Count == 0 ? 0 : stack(squares).sum().sqrt().item<double>();
     }
 

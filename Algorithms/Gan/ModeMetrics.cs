@@ -1,3 +1,4 @@
+using Pipeline.Algorithms.Core;
 using static TorchSharp.torch;
 
 namespace Pipeline.Algorithms.Gan;
@@ -17,7 +18,7 @@ public static class ModeMetrics
         using var scope = NewDisposeScope();
         var distances = cdist(samples.to_type(ScalarType.Float64), centres.to_type(ScalarType.Float64));
         var (nearest, index) = distances.min(1);
-        var good = nearest.le(k * std);
+        var good = nearest.le(Scalars.Of(k * std));
         var covered = index.masked_select(good).unique().output.shape[0];
         return new ModeCoverage((int)covered, (int)centres.shape[0], good.to_type(ScalarType.Float64).mean().item<double>());
     }

@@ -32,7 +32,8 @@ public sealed class Wgan : IAlgorithm<WganConfig, AdversarialState, GanBatch>
     public static void ClipWeights(nn.Module critic, double c)
     {
         using var _ = no_grad();
-        foreach (var p in critic.parameters()) p.clamp_(-c, c);
+        var (low, high) = (Scalars.Of(-c), Scalars.Of(c));
+        foreach (var p in critic.parameters()) p.clamp_(low, high);
     }
 
     public static Step<AdversarialState> Update(AdversarialState state, GanBatch batch)

@@ -35,7 +35,7 @@ public sealed class WganGp : IAlgorithm<WganGpConfig, AdversarialState, GanBatch
             var realScore = critic.call(real).mean();
             var fakeScore = critic.call(fake).mean();
             var gp = GradientPenalty.Compute(x => critic.call(x), real, fake, epsilon);
-            var loss = fakeScore.sub(realScore).add(gp.mul(config.Lambda));
+            var loss = fakeScore.sub(realScore).add(gp.mul(Scalars.Of(config.Lambda)));
             Gradients.Clear(critic);
             loss.backward();
             state.CriticOptimizer.Step();

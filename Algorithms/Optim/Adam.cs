@@ -45,18 +45,22 @@ public static class Adam
     public static AdamState Update(AdamConfig config, AdamState state, IReadOnlyList<Tensor> parameters)
     {
         var t = ++state.Steps;
-        var stepSize = config.LearningRate / (1 - Math.Pow(config.Beta1, t));
-        var secondCorrection = Math.Sqrt(1 - Math.Pow(config.Beta2, t));
+        // Per-step scalars held in using variables, constants from the cache: see Scalars for why.
+        using var stepSize = (-config.LearningRate / (1 - Math.Pow(config.Beta1, t))).ToScalar();
+        using var secondCorrection = Math.Sqrt(1 - Math.Pow(config.Beta2, t)).ToScalar();
+        var (beta1, oneMinusBeta1) = (Scalars.Of(config.Beta1), Scalars.Of(1 - config.Beta1));
+        var (beta2, oneMinusBeta2) = (Scalars.Of(config.Beta2), Scalars.Of(1 - config.Beta2));
+        var epsilon = Scalars.Of(config.Epsilon);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         for (var i = 0; i < parameters.Count; i++)
         {
             if (parameters[i].grad is not { } g) continue;
             var (m, v) = (state.FirstMoments[i], state.SecondMoments[i]);
-            m.mul_(config.Beta1).add_(g, alpha: 1 - config.Beta1);
-            v.mul_(config.Beta2).addcmul_(g, g, value: 1 - config.Beta2);
-            var denominator = v.sqrt().div_(secondCorrection).add_(config.Epsilon);
-            parameters[i].addcdiv_(m, denominator, value: -stepSize);
+            m.mul_(beta1).add_(g, alpha: oneMinusBeta1);
+            v.mul_(beta2).addcmul_(g, g, value: oneMinusBeta2);
+            var denominator = v.sqrt().div_(secondCorrection).add_(epsilon);
+            parameters[i].addcdiv_(m, denominator, value: stepSize);
         }
         return state;
     }

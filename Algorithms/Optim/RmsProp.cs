@@ -42,16 +42,18 @@ public static class RmsProp
 
     public static RmsPropState Update(RmsPropVariant variant, double learningRate, RmsPropState state, IReadOnlyList<Tensor> parameters)
     {
-        var (decay, epsilon, _) = Defaults(variant);
+        var (decayValue, epsilonValue, _) = Defaults(variant);
+        var (decay, oneMinusDecay, epsilon) = (Scalars.Of(decayValue), Scalars.Of(1 - decayValue), Scalars.Of(epsilonValue));
+        var step = Scalars.Of(-learningRate);
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         for (var i = 0; i < parameters.Count; i++)
         {
             if (parameters[i].grad is not { } g) continue;
             var v = state.SquareAverages[i];
-            v.mul_(decay).addcmul_(g, g, value: 1 - decay);
+            v.mul_(decay).addcmul_(g, g, value: oneMinusDecay);
             var denominator = variant == RmsPropVariant.PyTorch ? v.sqrt().add_(epsilon) : v.add(epsilon).sqrt_();
-            parameters[i].addcdiv_(g, denominator, value: -learningRate);
+            parameters[i].addcdiv_(g, denominator, value: step);
         }
         return state;
     }

@@ -24,7 +24,8 @@ public static class ReproduceCommand
         Console.Error.WriteLine($"reproduction directory: {directory}");
         var report = new ReproductionReport($"{reproduction.Name}: {reproduction.Summary}");
         report.Text($"Paper: {reproduction.Paper}. Variant: {(quick ? "quick" : "full")}, seed {seed}.");
-        var context = new ReproductionContext(directory, quick, seed, line => Console.Error.WriteLine(line), report);
+        var context = new ReproductionContext(directory, quick, seed, line => Console.Error.WriteLine(line), report,
+            (start, last) => ProgressSink.Plain(start, last, Console.Error));
         var clock = Stopwatch.StartNew();
         string status;
         try

@@ -1,6 +1,7 @@
 using Pipeline.Recipes;
 using Pipeline.Runs;
 using Pipeline.Stages.Graph;
+using Pipeline.Stages.Training;
 
 namespace Pipeline.Reproductions;
 
@@ -16,7 +17,9 @@ public interface IReproduction
 }
 
 /// <summary>Where a reproduction writes, how big it runs, and a way to run one recipe as a sub-run.</summary>
-public sealed class ReproductionContext(string directory, bool quick, int seed, Action<string> log, ReproductionReport report)
+/// <param name="progress">makes a progress sink for a sub-run from its (start, last) steps; none when null.</param>
+public sealed class ReproductionContext(string directory, bool quick, int seed, Action<string> log, ReproductionReport report,
+    Func<long, long, Sink<RunEvent>>? progress = null)
 {
     public string Directory { get; } = directory;
     /// <summary>The reduced variant (fewer restarts or steps) that finishes in minutes.</summary>
@@ -37,7 +40,7 @@ public sealed class ReproductionContext(string directory, bool quick, int seed, 
             .IfFail(errors => throw new ArgumentException(string.Join("; ", errors)));
         var directory = RunDirectory.CreateNew(PathOf(subdirectory), recipe.Name, seed);
         Log($"{subdirectory}: {recipe.Name} seed {seed}, {steps} steps {string.Join(" ", assignments)}");
-        var outcome = await TrainingRunner.Run(prepared, directory, false, false, [], Log, cancellation).ConfigureAwait(false);
+        var outcome = await TrainingRunner.Run(prepared, directory, false, false, progress is null ? [] : [progress(0, steps)], Log, cancellation).ConfigureAwait(false);
         if (outcome.Result.Status == RunStatus.Failed) outcome.Result.ThrowIfFailed();
         return outcome;
     }

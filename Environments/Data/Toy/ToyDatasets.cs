@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Environments.Data.Toy;
@@ -51,10 +52,13 @@ public static class ToyDatasets
     {
         using var scope = NewDisposeScope();
         using var centres = Modes(ToyDataset.EightGaussians)!.CentresTensor();
-        var unscaled = centres.mul(EightScale);
+        // Scalars held in using variables: TorchSharp does not keep a temporary Scalar alive during the native call.
+        using var scale = EightScale.ToScalar();
+        using var spread = 0.02.ToScalar();
+        var unscaled = centres.mul(scale);
         var pick = randint(0, 8, [batch], generator: generator);
-        var points = unscaled.index_select(0, pick).add_(randn([batch, 2], dtype: ScalarType.Float64, generator: generator).mul_(0.02));
-        return points.div_(EightScale).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+        var points = unscaled.index_select(0, pick).add_(randn([batch, 2], dtype: ScalarType.Float64, generator: generator).mul_(spread));
+        return points.div_(scale).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -66,10 +70,12 @@ public static class ToyDatasets
         using var scope = NewDisposeScope();
         const int rounds = GridPoints / 25;
         using var grid = Modes(ToyDataset.TwentyFiveGaussians)!.CentresTensor();
-        var centres = grid.mul(GridScale).repeat(rounds, 1);
-        var points = centres.add_(randn([GridPoints, 2], dtype: ScalarType.Float64, generator: generator).mul_(0.05));
+        using var scale = GridScale.ToScalar();
+        using var spread = 0.05.ToScalar();
+        var centres = grid.mul(scale).repeat(rounds, 1);
+        var points = centres.add_(randn([GridPoints, 2], dtype: ScalarType.Float64, generator: generator).mul_(spread));
         var order = randperm(GridPoints, generator: generator);
-        return points.index_select(0, order).div_(GridScale).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+        return points.index_select(0, order).div_(scale).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 
     /// <summary>Batch <paramref name="index"/> of the 25gaussians set: consecutive slices, 390 per pass of 256, as the reference.</summary>
@@ -83,10 +89,15 @@ public static class ToyDatasets
     public static Tensor SwissRoll(int batch, Generator generator, double noise = 0.25)
     {
         using var scope = NewDisposeScope();
-        var t = rand([batch], dtype: ScalarType.Float64, generator: generator).mul_(2).add_(1).mul_(1.5 * Math.PI);
+        using var two = 2.0.ToScalar();
+        using var one = 1.0.ToScalar();
+        using var turn = (1.5 * Math.PI).ToScalar();
+        using var spread = noise.ToScalar();
+        using var scale = SwissScale.ToScalar();
+        var t = rand([batch], dtype: ScalarType.Float64, generator: generator).mul_(two).add_(one).mul_(turn);
         _ = rand([batch], dtype: ScalarType.Float64, generator: generator); // the height v: drawn as sklearn does, then dropped
         var points = stack([t.mul(t.cos()), t.mul(t.sin())], dim: 1);
-        points.add_(randn([batch, 3], dtype: ScalarType.Float64, generator: generator).index_select(1, tensor(new long[] { 0, 2 })).mul_(noise));
-        return points.div_(SwissScale).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
+        points.add_(randn([batch, 3], dtype: ScalarType.Float64, generator: generator).index_select(1, tensor(new long[] { 0, 2 })).mul_(spread));
+        return points.div_(scale).to_type(ScalarType.Float32).MoveToOuterDisposeScope();
     }
 }
