@@ -21,12 +21,12 @@ public sealed class Gan : IAlgorithm<GanConfig, AdversarialState, GanBatch>
 
     /// <summary>The generator's cost for discriminator logits l on generated samples (mean over the batch).</summary>
     public static Tensor GeneratorCost(string cost, Tensor fakeLogits) => cost == "minimax"
-        ? nn.functional.softplus(fakeLogits).neg().mean()    // log(1 - sigmoid(l)) = -softplus(l)
-        : nn.functional.softplus(fakeLogits.neg()).mean();   // -log sigmoid(l) = softplus(-l)
+        ? ScalarFree.Softplus(fakeLogits).neg().mean()    // log(1 - sigmoid(l)) = -softplus(l)
+        : ScalarFree.Softplus(fakeLogits.neg()).mean();   // -log sigmoid(l) = softplus(-l)
 
     /// <summary>The discriminator's cross-entropy on real and generated logits.</summary>
     public static Tensor DiscriminatorLoss(Tensor realLogits, Tensor fakeLogits) =>
-        nn.functional.softplus(realLogits.neg()).mean().add(nn.functional.softplus(fakeLogits).mean());
+        ScalarFree.Softplus(realLogits.neg()).mean().add(ScalarFree.Softplus(fakeLogits).mean());
 
     static Tensor WithNoise(Tensor x, double sigma, Generator random) =>
         sigma > 0 ? x.add(randn(x.shape, device: x.device, generator: random).mul_(Scalars.Of(sigma))) : x;

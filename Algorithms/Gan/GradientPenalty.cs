@@ -22,6 +22,6 @@ public static class GradientPenalty
         var scores = critic(interpolates);
         // create_graph so the penalty can be differentiated again; retain_graph because TorchSharp does not imply it.
         var gradient = autograd.grad([scores.sum()], [interpolates], retain_graph: true, create_graph: true)[0];
-        return gradient.flatten(1).norm(1).sub(Scalars.Of(1)).square().mean();
+        return ScalarFree.Square(gradient.flatten(1).norm(1).sub(Scalars.Of(1))).mean();
     }
 }

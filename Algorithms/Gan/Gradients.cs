@@ -1,3 +1,4 @@
+using Pipeline.Algorithms.Core;
 using static TorchSharp.torch;
 
 namespace Pipeline.Algorithms.Gan;
@@ -15,7 +16,7 @@ public static class Gradients
     public static double Norm(nn.Module module)
     {
         using var scope = NewDisposeScope();
-        var squares = module.parameters().Where(p => p.grad is not null).Select(p => p.grad!.to_type(ScalarType.Float64).square().sum()).ToList();
+        var squares = module.parameters().Where(p => p.grad is not null).Select(p => ScalarFree.Square(p.grad!.to_type(ScalarType.Float64)).sum()).ToList();
         return squares.Count == 0 ? 0 : stack(squares).sum().sqrt().item<double>();
     }
 

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Environments.Data;
@@ -12,8 +13,12 @@ public sealed record MnistTensors(Tensor Images, Tensor Labels) : IDisposable
     {
         var n = Math.Min(limit ?? split.Count, split.Count);
         using var raw = tensor(split.Images.AsSpan(0, n * MnistSplit.Pixels).ToArray(), [n, MnistSplit.Pixels], dtype: ScalarType.Byte);
-        using var scaled = raw.to(device).to_type(ScalarType.Float32).div_(255.0);
-        var images = scaled.sub(Mean).div_(Std);
+        // Scalars held in using variables: TorchSharp does not keep a temporary Scalar alive during the native call.
+        using var full = 255.0.ToScalar();
+        using var mean = Mean.ToScalar();
+        using var std = Std.ToScalar();
+        using var scaled = raw.to(device).to_type(ScalarType.Float32).div_(full);
+        var images = scaled.sub(mean).div_(std);
         var labels = tensor(split.Labels.AsSpan(0, n).ToArray(), dtype: ScalarType.Byte).to(device).to_type(ScalarType.Int64);
         return new MnistTensors(images, labels);
     }

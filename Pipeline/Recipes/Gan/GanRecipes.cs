@@ -135,6 +135,6 @@ public static class GanRecipes
     static Tensor PixelsInUnitInterval(MnistSplit split, int count)
     {
         using var raw = tensor(split.Images.AsSpan(0, count * MnistSplit.Pixels).ToArray(), [count, MnistSplit.Pixels], dtype: ScalarType.Byte);
-        return raw.to_type(ScalarType.Float32).div_(255.0);
+        return raw.to_type(ScalarType.Float32).div_(Algorithms.Core.Scalars.Of(255));
     }
 }

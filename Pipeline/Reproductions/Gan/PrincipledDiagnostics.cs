@@ -34,7 +34,7 @@ public sealed class PrincipledDiagnostics : IReproduction
 
         var mnist = Mnist.Load(MnistFiles.Ensure());
         using var raw = tensor(mnist.Train.Images.AsSpan(0, 20000 * MnistSplit.Pixels).ToArray(), [20000, MnistSplit.Pixels], dtype: ScalarType.Byte);
-        using var images = raw.to_type(ScalarType.Float32).div_(255.0);
+        using var images = raw.to_type(ScalarType.Float32).div_(Algorithms.Core.Scalars.Of(255));
         using var shuffler = new EpochShuffler(images.shape[0], 64, context.Seed);
 
         context.Report.Text($"A GAN (-log D cost, Adam 2e-4, MLPs 128-256-256-784 and 784-256-256-1, batch 50) trained on MNIST; its generator frozen after " +
