@@ -4,6 +4,9 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$root"
 scripts/setup.sh --mnist
+# TorchSharp does not keep temporary Scalars alive across native calls; these runtime settings make that safe
+# on multi-threaded pipelines (see Pipeline/Runs/RuntimeGuard.cs, where the pipeline command sets the same).
+export DOTNET_TC_CallCounting=0 DOTNET_GCgen0size=0x10000000
 echo "[test] building and running the tests (Release)"
 log=$(mktemp)
 set +e

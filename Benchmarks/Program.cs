@@ -6,6 +6,7 @@ using TorchSharp;
 // dotnet run -c Release --project Benchmarks -- messages [count] [rounds]
 // dotnet run -c Release --project Benchmarks -- bdn            (BenchmarkDotNet: per-message overhead)
 // dotnet run -c Release --project Benchmarks -- gan [toy steps] [mnist steps] [rounds] [threads]
+if (Pipeline.Runs.RuntimeGuard.RelaunchIfNeeded() is { } exitCode) return exitCode;
 var mode = args.FirstOrDefault() ?? "overhead";
 int Arg(int i, int fallback) => args.Length > i && int.TryParse(args[i], out var v) ? v : fallback;
 switch (mode)

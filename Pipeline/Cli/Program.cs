@@ -4,8 +4,11 @@ using Pipeline.Cli;
 using Pipeline.Environments.Data;
 using Pipeline.Recipes;
 using Pipeline.Reproductions;
+using Pipeline.Runs;
 using Spectre.Console;
 using TorchSharp;
+
+if (RuntimeGuard.RelaunchIfNeeded() is { } exitCode) return exitCode;
 
 var threads = new Option<int?>("--threads")
 {
