@@ -24,7 +24,7 @@ public sealed class PrincipledDiagnostics : IReproduction
     public async Task Run(ReproductionContext context, CancellationToken cancellation)
     {
         var (stages, discriminatorSteps, every) = context.Quick ? (new long[] { 100, 500, 2000 }, 1000, 25) : (new long[] { 250, 1200, 6000 }, 4000, 50);
-        double[] noises = [0, 0.5];
+        double[] noises = [0, 0.5, 2];
         var recipe = RecipeRegistry.Find("gan-mnist")!;
         var stageSettings = new[] { "hidden=256", $"checkpoint-every={stages[0]}", "keep-checkpoints=1000", $"eval-every={stages[^1]}" };
         var outcome = await context.Train(recipe, "generator", stageSettings, context.Seed, stages[^1], cancellation);
@@ -40,7 +40,7 @@ public sealed class PrincipledDiagnostics : IReproduction
         context.Report.Text($"A GAN (-log D cost, Adam 2e-4, MLPs 128-256-256-784 and 784-256-256-1, batch 50) trained on MNIST; its generator frozen after " +
             $"{string.Join(", ", stages)} iterations. Against each, a fresh discriminator (same architecture, Adam 2e-4, batch 64) is trained for {discriminatorSteps} steps, " +
             $"logging every {every} steps the discriminator's cross-entropy and accuracy and the generator gradient norms (1,000 noise samples) under both costs. " +
-            $"Instance noise: standard deviation {noises[1]} added to real and generated inputs alike.");
+            $"Instance noise: standard deviations {string.Join(" and ", noises.Skip(1))} (pixels lie in [0, 1]) added to real and generated inputs alike.");
         var rows = new List<IReadOnlyList<object>>();
         var curves = new Dictionary<string, List<(string, double[], double[])>>();
         foreach (var stage in stages)
