@@ -30,14 +30,3 @@ public static class DiscreteDivergences
         return p.to_type(ScalarType.Float64).sub(q.to_type(ScalarType.Float64)).abs().sum().item<double>() / 2;
     }
 }
-
-/// <summary>The exact Wasserstein-1 distance between two equal-size 1-D samples: the mean gap of the sorted values.</summary>
-public static class Wasserstein1D
-{
-    public static double Exact(Tensor x, Tensor y)
-    {
-        if (x.numel() != y.numel()) throw new ArgumentException($"samples of {x.numel()} and {y.numel()} values; the exact form needs equal sizes");
-        using var scope = NewDisposeScope();
-        return x.flatten().to_type(ScalarType.Float64).sort().Values.sub(y.flatten().to_type(ScalarType.Float64).sort().Values).abs().mean().item<double>();
-    }
-}

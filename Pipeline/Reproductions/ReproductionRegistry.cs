@@ -7,6 +7,7 @@ public static class ReproductionRegistry
     [
         new Gan.ToyComparison(),
         new Gan.PrincipledDiagnostics(),
+        new Geometry.GeometryComparison(),
     ];
 
     public static IReproduction? Find(string name) =>

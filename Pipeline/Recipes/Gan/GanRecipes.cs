@@ -1,6 +1,7 @@
 using Pipeline.Algorithms.Core;
 using Pipeline.Algorithms.Divergences;
 using Pipeline.Algorithms.Gan;
+using Pipeline.Algorithms.Geometry;
 using Pipeline.Environments.Data;
 using Pipeline.Environments.Data.Toy;
 using Pipeline.Reports;
@@ -35,6 +36,9 @@ public static class GanRecipes
             Toy(new WganConfig()), new ToyDataConfig(), 5000, BuildToy<Wgan, WganConfig>),
         new Recipe<WganGpConfig, ToyDataConfig>("wgan-gp-toy", "WGAN-GP on a 2-D toy set (the paper's toy experiment)", WganGpPaper,
             Toy(new WganGpConfig()), new ToyDataConfig(), 5000, BuildToy<WganGp, WganGpConfig>),
+        new Recipe<CriterionGeneratorConfig, ToyDataConfig>("criterion-toy", "a generator trained by energy distance, MMD or sliced W1 on a 2-D toy set (no critic)",
+            "Bottou, Arjovsky, Lopez-Paz, Oquab 2018 (Geometrical Insights for Implicit Generative Modeling)",
+            Toy(new CriterionGeneratorConfig()), new ToyDataConfig(), 5000, BuildToy<CriterionGenerator, CriterionGeneratorConfig>),
         new Recipe<GanConfig, MnistDataConfig>("gan-mnist", "original GAN on the real MNIST (MLPs)", GanPaper,
             Mnist(new GanConfig()), new MnistDataConfig(), 3000, (c, d, p) => BuildMnist<Algorithms.Gan.Gan, GanConfig>(c, d, p, mnistDirectory)),
         new Recipe<WganConfig, MnistDataConfig>("wgan-mnist", "WGAN with weight clipping on the real MNIST (MLPs)", WganPaper,
