@@ -7,7 +7,7 @@ namespace Pipeline.Algorithms.Divergences;
 /// The energy distance (Szekely and Rizzo) between samples x (n x d) and y (m x d):
 /// ED = 2 E||X - Y|| - E||X - X'|| - E||Y - Y'|| (Geometrical Insights, gan.md 5.2, 5.4). The V-statistic (all
 /// pairs) is the ED of the two empirical measures, so it is >= 0 and 0 for equal samples; the U-statistic (i != j
-/// within a sample) is unbiased and may be negative. Computed in blocks (memory O(4096^2) for any n),
+/// within a sample) is unbiased and may be negative. Computed in blocks of 1,024 x 1,024 (memory independent of n),
 /// differentiable, so it also serves as a generator's training criterion.
 /// </summary>
 public static class EnergyDistance

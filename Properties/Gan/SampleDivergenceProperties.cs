@@ -37,7 +37,7 @@ public class SampleDivergenceProperties
         Assert.Equal(10.0, EnergyDistance.VStatistic(a, b), 12);
     }
 
-    /// <summary>Blocks of 4,096: a sample larger than one block gives the same value as the direct formula.</summary>
+    /// <summary>Blocks of 1,024: a sample larger than several blocks gives the same value as the direct formula.</summary>
     [Fact]
     public void Blocked_estimators_equal_the_direct_formula_beyond_one_block()
     {
