@@ -40,7 +40,8 @@ public sealed class InvariantRiskMinimization : IAlgorithm<IrmConfig, IrmState, 
     public static IrmState Init(IrmConfig config, int seed, Device device)
     {
         var generator = new Generator((ulong)seed, device);
-        var model = new IrmMlp(Channels, Pixels, config.Hidden, config.IsGrayscale, generator, device);
+        var compute = config.Precision == IrmConfig.BFloat16 ? ScalarType.BFloat16 : (ScalarType?)null;
+        var model = new IrmMlp(Channels, Pixels, config.Hidden, config.IsGrayscale, generator, device, compute);
         return new IrmState(config, model, Optim.Adam.Init(model.parameters().ToList()), generator);
     }
 

@@ -12,6 +12,7 @@ namespace Pipeline.Algorithms.Irm;
 public sealed record IrmConfig : IConfig<IrmConfig>
 {
     public const string Irm = "irm", Erm = "erm", Grayscale = "grayscale";
+    public const string Float32 = "float32", BFloat16 = "bfloat16";
     public const string ClosedForm = "closed-form", DoubleBackward = "double-backward", Unbiased = "unbiased";
 
     [Param("irm: ERM plus the IRMv1 penalty; erm: no penalty; grayscale: ERM on the summed channels (the oracle)", OneOf = [Irm, Erm, Grayscale])]
@@ -34,6 +35,9 @@ public sealed record IrmConfig : IConfig<IrmConfig>
 
     [Param("how the penalty is computed: closed form (1.3, one backward), autograd double-backward (the reference), or the unbiased two-half product (1.2)", OneOf = [ClosedForm, DoubleBackward, Unbiased])]
     public string Penalty { get; init; } = ClosedForm;
+
+    [Param("matrix products in float32 (the reference) or bfloat16 with float32 parameters, loss and optimizer (mixed precision, faster on CPUs with bfloat16 instructions)", OneOf = [Float32, BFloat16])]
+    public string Precision { get; init; } = Float32;
 
     [Param("probability that the binary label (digit < 5) is flipped (1.4)", Min = 0, Max = 1)]
     public double LabelNoise { get; init; } = 0.25;

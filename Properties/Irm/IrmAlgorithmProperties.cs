@@ -66,6 +66,24 @@ public class IrmAlgorithmProperties
         }
     }
 
+    [Fact]
+    public void The_bfloat16_forward_is_close_to_the_float32_forward_and_trains_float32_parameters()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(8);
+        using var environment = Environment(generator, 200);
+        using var exact = new IrmMlp(2, 196, 64, false, new Generator(1), CPU);
+        using var mixed = new IrmMlp(2, 196, 64, false, new Generator(1), CPU, ScalarType.BFloat16);
+        var reference = exact.call(environment).detach();
+        var logits = mixed.call(environment);
+        Assert.Equal(ScalarType.Float32, logits.dtype);
+        // bfloat16 keeps 8 significant bits (relative rounding 2^-9 per factor): the logits stay within 3% of their scale.
+        var error = logits.detach().sub(reference).abs().max().item<float>();
+        Assert.InRange(error, 1e-7f, 0.03f * reference.abs().max().item<float>());
+        logits.sum().backward();
+        Assert.All(mixed.parameters(), p => Assert.Equal(ScalarType.Float32, p.grad!.dtype));
+    }
+
     static IrmConfig Small(string penalty = IrmConfig.ClosedForm) =>
         new() { Hidden = 16, PenaltyAnnealIters = 2, PenaltyWeight = 1000, Penalty = penalty, LearningRate = 0.01, Device = "cpu" };
 

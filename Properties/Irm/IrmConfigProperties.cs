@@ -50,6 +50,7 @@ public class IrmConfigProperties
     [InlineData("test-size=0", "test-size")]
     [InlineData("train-size=55000", "train-size")]
     [InlineData("penalty=squared", "penalty")]
+    [InlineData("precision=float16", "precision")]
     public void Bad_values_are_refused_before_training_naming_the_field(string assignment, string key) =>
         Assert.Contains(key, Errors(assignment));
 
