@@ -3,7 +3,7 @@ namespace Pipeline.Recipes;
 /// <summary>Every recipe the command line knows, by name (DomainBed's registry, in small).</summary>
 public static class RecipeRegistry
 {
-    public static IReadOnlyList<IRecipe> All { get; } = [MnistMlpRecipe.Create()];
+    public static IReadOnlyList<IRecipe> All { get; } = [MnistMlpRecipe.Create(), new IrmColoredMnistRecipe(), IrmLinearSemRecipe.Create()];
 
     public static IRecipe? Find(string name) =>
         All.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
