@@ -49,7 +49,7 @@ public sealed record LinearIrmConfig : IConfig<LinearIrmConfig>
     [Param("Adam learning rate (1.8)", Min = 1e-7, Max = 1)]
     public double LearningRate { get; init; } = 1e-3;
 
-    [Param("tensor device", OneOf = ["auto", "cpu", "cuda"])]
+    [Param("tensor device (cpu by default: the problems are 10 x 10 matrices)", OneOf = ["auto", "cpu", "cuda"])]
     public string Device { get; init; } = "cpu";
 
     /// <summary>The parsed <see cref="Regs"/> (empty when it does not parse; <see cref="Validate"/> says why).</summary>

@@ -33,9 +33,9 @@ public static class ColoredMnist
         // Drawn in the reference's order: environment by environment, label noise before colours.
         ColoredMnistEnvironment[] environments =
         [
-            Make("train-1", trainImages.index_select(0, even), trainDigits.index_select(0, even), spec.LabelNoise, spec.FirstColorFlip, generator, device),
-            Make("train-2", trainImages.index_select(0, odd), trainDigits.index_select(0, odd), spec.LabelNoise, spec.SecondColorFlip, generator, device),
-            Make("test", images.narrow(0, testStart, spec.TestSize), digits.narrow(0, testStart, spec.TestSize), spec.LabelNoise, spec.TestColorFlip, generator, device),
+            Make(trainImages.index_select(0, even), trainDigits.index_select(0, even), spec.LabelNoise, spec.FirstColorFlip, generator, device),
+            Make(trainImages.index_select(0, odd), trainDigits.index_select(0, odd), spec.LabelNoise, spec.SecondColorFlip, generator, device),
+            Make(images.narrow(0, testStart, spec.TestSize), digits.narrow(0, testStart, spec.TestSize), spec.LabelNoise, spec.TestColorFlip, generator, device),
         ];
         foreach (var e in environments)
             foreach (var t in new[] { e.Images, e.Labels, e.Colors, e.Digits }) t.MoveToOuterDisposeScope();
@@ -46,7 +46,7 @@ public static class ColoredMnist
     public static Tensor Subsample(Tensor images) =>
         images.index([TensorIndex.Colon, TensorIndex.Slice(0, null, 2), TensorIndex.Slice(0, null, 2)]);
 
-    static ColoredMnistEnvironment Make(string name, Tensor images, Tensor digits, double labelNoise, double colorFlip, Generator generator, Device device)
+    static ColoredMnistEnvironment Make(Tensor images, Tensor digits, double labelNoise, double colorFlip, Generator generator, Device device)
     {
         var n = digits.shape[0];
         var labels = Xor(digits.lt(5).to_type(ScalarType.Float32), Bernoulli(n, labelNoise, generator));
@@ -55,7 +55,7 @@ public static class ColoredMnist
         // Channel c keeps the digit exactly when c == colour: the reference zeroes channel (1 - colour).
         var keep = nn.functional.one_hot(colors, 2).to_type(ScalarType.Float32).view(n, 2, 1, 1);
         var stacked = stack([small, small], 1).mul_(keep);
-        return new ColoredMnistEnvironment(name, colorFlip,
+        return new ColoredMnistEnvironment(colorFlip,
             stacked.to(device), labels.view(n, 1).to(device), colors.to(device), digits.to(device));
     }
 

@@ -8,7 +8,7 @@ namespace Pipeline.Environments.Data;
 /// <paramref name="Labels"/> N x 1 (float32 0/1, after label noise), <paramref name="Colors"/> N (int64 0/1) and
 /// the original MNIST <paramref name="Digits"/> N (int64 0..9, kept so the construction can be checked).
 /// </summary>
-public sealed record ColoredMnistEnvironment(string Name, double ColorFlip, Tensor Images, Tensor Labels, Tensor Colors, Tensor Digits) : IDisposable
+public sealed record ColoredMnistEnvironment(double ColorFlip, Tensor Images, Tensor Labels, Tensor Colors, Tensor Digits) : IDisposable
 {
     public long Count => Labels.shape[0];
 

@@ -3,7 +3,7 @@ namespace Pipeline.Reproductions;
 /// <summary>Every paper experiment `pipeline reproduce` knows, by name.</summary>
 public static class ReproductionRegistry
 {
-    public static IReadOnlyList<IReproduction> All { get; } = [];
+    public static IReadOnlyList<IReproduction> All { get; } = [new IrmReproduction(), new IrmReproduction(Algorithms.Irm.IrmConfig.BFloat16), new IrmSyntheticReproduction()];
 
     public static IReproduction? Find(string name) =>
         All.FirstOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase));
