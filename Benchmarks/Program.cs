@@ -5,6 +5,7 @@ using TorchSharp;
 // dotnet run -c Release --project Benchmarks -- overhead [steps] [rounds] [threads]
 // dotnet run -c Release --project Benchmarks -- messages [count] [rounds]
 // dotnet run -c Release --project Benchmarks -- bdn            (BenchmarkDotNet: per-message overhead)
+// dotnet run -c Release --project Benchmarks -- irm [steps] [rounds] [threads]   (Colored MNIST step cost, penalty methods)
 var mode = args.FirstOrDefault() ?? "overhead";
 int Arg(int i, int fallback) => args.Length > i && int.TryParse(args[i], out var v) ? v : fallback;
 switch (mode)
@@ -16,11 +17,15 @@ switch (mode)
     case "messages":
         MessageOverhead.Quick(Arg(1, 200_000), Arg(2, 7));
         break;
+    case "irm":
+        torch.set_num_threads(Arg(3, Environment.ProcessorCount));
+        IrmStepCost.Run(steps: Arg(1, 5), rounds: Arg(2, 3));
+        break;
     case "bdn":
         BenchmarkRunner.Run<MessageOverhead>(args: args.Skip(1).ToArray());
         break;
     default:
-        Console.Error.WriteLine("modes: overhead [steps] [rounds] [threads] | messages [count] [rounds] | bdn");
+        Console.Error.WriteLine("modes: overhead [steps] [rounds] [threads] | messages [count] [rounds] | irm [steps] [rounds] [threads] | bdn");
         return 2;
 }
 return 0;
