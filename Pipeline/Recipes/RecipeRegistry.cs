@@ -7,6 +7,8 @@ public static class RecipeRegistry
     [
         MnistMlpRecipe.Create(),
         .. Gan.GanRecipes.All(),
+        new IrmColoredMnistRecipe(),
+        IrmLinearSemRecipe.Create(),
     ];
 
     public static IRecipe? Find(string name) =>

@@ -8,6 +8,9 @@ public static class ReproductionRegistry
         new Gan.ToyComparison(),
         new Gan.PrincipledDiagnostics(),
         new Geometry.GeometryComparison(),
+        new IrmReproduction(),
+        new IrmReproduction(Algorithms.Irm.IrmConfig.BFloat16),
+        new IrmSyntheticReproduction(),
     ];
 
     public static IReproduction? Find(string name) =>
