@@ -13,6 +13,8 @@ public enum RmsPropVariant
 {
     PyTorch,
     TensorFlow,
+    /// <summary>The uRNN reference code's (seq.md 1.4): square average from 1e-3, decay 0.9, g / sqrt(v), no epsilon.</summary>
+    Urnn,
 }
 
 public sealed class RmsPropState(Tensor[] squareAverages) : IDisposable
@@ -31,6 +33,7 @@ public static class RmsProp
     public static (double Decay, double Epsilon, double Initial) Defaults(RmsPropVariant variant) => variant switch
     {
         RmsPropVariant.PyTorch => (0.99, 1e-8, 0.0),
+        RmsPropVariant.Urnn => (0.9, 0.0, 1e-3),
         _ => (0.9, 1e-10, 1.0),
     };
 

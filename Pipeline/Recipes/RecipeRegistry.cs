@@ -9,6 +9,7 @@ public static class RecipeRegistry
         .. Gan.GanRecipes.All(),
         new IrmColoredMnistRecipe(),
         IrmLinearSemRecipe.Create(),
+        Urnn.UrnnRecipes.CopyMemory(),
     ];
 
     public static IRecipe? Find(string name) =>

@@ -1,0 +1,116 @@
+using Pipeline.Algorithms.Core;
+using Pipeline.Algorithms.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pipeline.Algorithms.Urnn;
+
+/// <summary>A batch of sequences: class indices in (B x T) and the targets of every step (B x T), int64.</summary>
+public sealed record SequenceBatch(Tensor Inputs, Tensor Targets) : IDisposable
+{
+    public void Dispose()
+    {
+        Inputs.Dispose();
+        Targets.Dispose();
+    }
+}
+
+public sealed class SequenceLearnerState(SequenceLearnerConfig config, nn.Module<Tensor, Tensor> network, RmsPropState optimizer, Generator random) : IDisposable
+{
+    public SequenceLearnerConfig Config { get; } = config;
+    public nn.Module<Tensor, Tensor> Network { get; } = network;
+    public RmsPropState Optimizer { get; } = optimizer;
+    public Generator Random { get; } = random;
+
+    public void Dispose()
+    {
+        Network.Dispose();
+        Optimizer.Dispose();
+        Random.Dispose();
+    }
+}
+
+/// <summary>uRNN, LSTM or tanh-RNN trained on per-step cross-entropy (uRNN section 5) as a pure Init/Update pair.</summary>
+public sealed class SequenceLearner : IAlgorithm<SequenceLearnerConfig, SequenceLearnerState, SequenceBatch>
+{
+    const string Kind = "sequence-learner/1";
+
+    public static SequenceLearnerState Init(SequenceLearnerConfig config, int seed, Device device)
+    {
+        var random = new Generator((ulong)seed, device);
+        nn.Module<Tensor, Tensor> network = config.Model == "urnn"
+            ? new UnitaryRnn(config.Inputs, config.Hidden, config.Outputs, config.Epsilon, random, device)
+            : new GatedRnn(config.Model, config.Inputs, config.Hidden, config.Outputs, random, device);
+        return new SequenceLearnerState(config, network, RmsProp.Init(RmsPropVariant.Urnn, network.parameters().ToList()), random);
+    }
+
+    /// <summary>Mean cross-entropy over every step and sequence, and the accuracy on the steps whose target is not blank.</summary>
+    public static (Tensor Loss, double Accuracy) Loss(nn.Module<Tensor, Tensor> network, SequenceBatch batch)
+    {
+        var logits = network.call(batch.Inputs);
+        var classes = logits.shape[2];
+        var loss = nn.functional.cross_entropy(logits.reshape(-1, classes), batch.Targets.flatten());
+        using var _ = no_grad();
+        var symbols = batch.Targets.gt(Scalars.Of(0));
+        var correct = logits.argmax(2).eq(batch.Targets).logical_and(symbols).sum().item<long>();
+        var count = Math.Max(1, symbols.sum().item<long>());
+        return (loss, (double)correct / count);
+    }
+
+    public static Step<SequenceLearnerState> Update(SequenceLearnerState state, SequenceBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        var parameters = state.Network.parameters().ToList();
+        foreach (var p in parameters) p.grad = null;
+        state.Network.train();
+        var (loss, accuracy) = Loss(state.Network, batch);
+        loss.backward();
+        double gradNorm;
+        using (no_grad())
+        {
+            gradNorm = stack(parameters.Where(p => p.grad is not null).Select(p => ScalarFree.Square(p.grad!.to_type(ScalarType.Float64)).sum()).ToList()).sum().sqrt().item<double>();
+            var clip = state.Config.EffectiveClip;
+            if (clip > 0)
+                foreach (var p in parameters) p.grad?.clamp_(Scalars.Of(-clip), Scalars.Of(clip));
+        }
+        RmsProp.Update(RmsPropVariant.Urnn, state.Config.LearningRate, state.Optimizer, parameters);
+        return new Step<SequenceLearnerState>(state, Metrics.Of(("loss", loss.item<float>()), ("accuracy", accuracy), ("grad_norm", gradNorm)));
+    }
+
+    public static Metrics Evaluate(SequenceLearnerState state, SequenceBatch batch)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        state.Network.eval();
+        var (loss, accuracy) = Loss(state.Network, batch);
+        return Metrics.Of(("loss", loss.item<float>()), ("accuracy", accuracy));
+    }
+
+    public static byte[] Save(SequenceLearnerState state)
+    {
+        using var archive = new TensorArchiveWriter(Kind);
+        // Buffers too: the uRNN's permutation is drawn at initialisation from the run's seed.
+        archive.AddAll("network", state.Network.parameters()).AddAll("buffers", state.Network.buffers())
+            .AddAll("rmsprop", state.Optimizer.SquareAverages).Add("random", state.Random);
+        return archive.ToArray();
+    }
+
+    public static SequenceLearnerState Load(SequenceLearnerConfig config, byte[] payload, Device device)
+    {
+        var state = Init(config, 0, device);
+        try
+        {
+            using var archive = new TensorArchiveReader(payload, Kind);
+            archive.ReadAllInto("network", state.Network.parameters());
+            archive.ReadAllInto("buffers", state.Network.buffers());
+            archive.ReadAllInto("rmsprop", state.Optimizer.SquareAverages);
+            archive.ReadInto("random", state.Random);
+            return state;
+        }
+        catch
+        {
+            state.Dispose();
+            throw;
+        }
+    }
+}

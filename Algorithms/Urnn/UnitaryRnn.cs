@@ -1,0 +1,97 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pipeline.Algorithms.Urnn;
+
+/// <summary>
+/// The unitary-evolution RNN (uRNN section 4): h_t = modReLU(W h_{t-1} + V x_t) on a complex hidden state,
+/// o_t = U [Re h_t; Im h_t] + b_o. Categorical inputs select a row of the real n_in x 2n matrix V (a complex input
+/// map); h_0 is learned. Initialisation as the paper: V, U Glorot uniform, biases 0, h_0 with E|h_0|^2 = 1.
+/// An explicit time loop; no n x n matrix is ever formed.
+/// </summary>
+public sealed class UnitaryRnn : nn.Module<Tensor, Tensor>
+{
+    readonly UnitaryMatrix recurrence;
+    readonly Parameter input;        // n_in x 2n
+    readonly Parameter output;       // 2n x n_out
+    readonly Parameter bias;         // n (modReLU)
+    readonly Parameter outputBias;   // n_out
+    readonly Parameter initial;      // 2n
+    readonly double epsilon;
+
+    public UnitaryRnn(int inputs, int hidden, int outputs, double epsilon, Generator generator, Device device, ScalarType dtype = ScalarType.Float32)
+        : base(nameof(UnitaryRnn))
+    {
+        this.epsilon = epsilon;
+        recurrence = new UnitaryMatrix(hidden, generator, device, dtype);
+        input = new Parameter(Glorot(inputs, 2 * hidden, generator, device, dtype));
+        output = new Parameter(Glorot(2 * hidden, outputs, generator, device, dtype));
+        bias = new Parameter(zeros(hidden, dtype: dtype, device: device));
+        outputBias = new Parameter(zeros(outputs, dtype: dtype, device: device));
+        var range = Math.Sqrt(3.0 / (2 * hidden));
+        initial = new Parameter(empty(2 * hidden, dtype: dtype, device: device).uniform_(-range, range, generator));
+        RegisterComponents();
+        Hidden = hidden;
+    }
+
+    public int Hidden { get; }
+
+    public UnitaryMatrix Recurrence => recurrence;
+
+    static Tensor Glorot(int fanIn, int fanOut, Generator generator, Device device, ScalarType dtype)
+    {
+        var bound = Math.Sqrt(6.0 / (fanIn + fanOut));
+        return empty([fanIn, fanOut], dtype: dtype, device: device).uniform_(-bound, bound, generator);
+    }
+
+    Tensor Complex(Tensor realPair) => complex(realPair.narrow(-1, 0, Hidden), realPair.narrow(-1, Hidden, Hidden));
+
+    /// <summary>One step: the new hidden state from the previous one and the inputs' rows of V (B x 2n real).</summary>
+    public Tensor Step(Tensor previous, Tensor inputRows) => ModReLU.Apply(recurrence.call(previous).add(Complex(inputRows)), bias, epsilon);
+
+    /// <param name="inputs">B x T class indices.</param>
+    /// <returns>B x T x n_out logits.</returns>
+    public override Tensor forward(Tensor inputs)
+    {
+        var (batch, steps) = (inputs.shape[0], inputs.shape[1]);
+        var h = Complex(initial).unsqueeze(0).expand(batch, Hidden);
+        var rows = input.index_select(0, inputs.flatten()).view(batch, steps, 2 * Hidden);
+        var outputs = new List<Tensor>((int)steps);
+        for (var t = 0; t < steps; t++)
+        {
+            h = Step(h, rows.select(1, t));
+            outputs.Add(cat([h.real, h.imag], 1).matmul(output).add(outputBias));
+        }
+        return stack(outputs, 1);
+    }
+}
+
+/// <summary>The baselines on the same tasks: an LSTM or a tanh RNN over one-hot inputs, with a linear read-out.</summary>
+public sealed class GatedRnn : nn.Module<Tensor, Tensor>
+{
+    readonly nn.Module<Tensor, Tensor?, (Tensor, Tensor)>? tanh;
+    readonly LSTM? lstm;
+    readonly Linear readout;
+    readonly int inputs;
+
+    public GatedRnn(string kind, int inputs, int hidden, int outputs, Generator generator, Device device) : base($"{kind}-rnn")
+    {
+        this.inputs = inputs;
+        if (kind == "lstm") lstm = nn.LSTM(inputs, hidden, batchFirst: true, device: device);
+        else tanh = nn.RNN(inputs, hidden, nonLinearity: nn.NonLinearities.Tanh, batchFirst: true, device: device);
+        readout = nn.Linear(hidden, outputs, device: device);
+        RegisterComponents();
+        // PyTorch's default initialisation, U(-1/sqrt(hidden), 1/sqrt(hidden)), drawn from the run's generator.
+        using var _ = no_grad();
+        var bound = 1 / Math.Sqrt(hidden);
+        foreach (var p in parameters()) p.uniform_(-bound, bound, generator);
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        var oneHot = nn.functional.one_hot(x, inputs).to_type(readout.weight!.dtype);
+        var states = lstm is not null ? lstm.call(oneHot, null).Item1 : tanh!.call(oneHot, null).Item1;
+        return readout.call(states);
+    }
+}
