@@ -11,6 +11,7 @@ public static class ReproductionRegistry
         new IrmReproduction(),
         new IrmReproduction(Algorithms.Irm.IrmConfig.BFloat16),
         new IrmSyntheticReproduction(),
+        new Urnn.CopyMemoryReproduction(),
     ];
 
     public static IReproduction? Find(string name) =>
