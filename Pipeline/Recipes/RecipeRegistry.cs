@@ -10,6 +10,7 @@ public static class RecipeRegistry
         new IrmColoredMnistRecipe(),
         IrmLinearSemRecipe.Create(),
         Urnn.UrnnRecipes.CopyMemory(),
+        Srnn.SrnnRecipes.Oscillators(),
     ];
 
     public static IRecipe? Find(string name) =>

@@ -1,0 +1,52 @@
+using Pipeline.Algorithms.Core;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pipeline.Algorithms.Srnn;
+
+public enum Integrator
+{
+    /// <summary>Kick-drift-kick Stormer-Verlet (SRNN paper eq. 4): symplectic, reversible, second order.</summary>
+    Leapfrog,
+    /// <summary>Explicit Euler (eq. 3): neither symplectic nor reversible; energy grows for oscillators.</summary>
+    Euler,
+}
+
+/// <summary>One integration step and whole trajectories of a separable Hamiltonian system.</summary>
+public static class Integrate
+{
+    /// <summary>(p, q) after one step of size <paramref name="dt"/>.</summary>
+    public static (Tensor P, Tensor Q) Step(ISeparableHamiltonian h, Integrator integrator, Tensor p, Tensor q, double dt)
+    {
+        if (integrator == Integrator.Euler)
+        {
+            using var stepE = dt.ToScalar();
+            var dp = h.PotentialGradient(q).mul(stepE).neg();
+            var dq = h.KineticGradient(p).mul(stepE);
+            return (p.add(dp), q.add(dq));
+        }
+        using var half = (dt / 2).ToScalar();
+        using var step = dt.ToScalar();
+        var pHalf = p.sub(h.PotentialGradient(q).mul(half));
+        var qNext = q.add(h.KineticGradient(pHalf).mul(step));
+        var pNext = pHalf.sub(h.PotentialGradient(qNext).mul(half));
+        return (pNext, qNext);
+    }
+
+    /// <summary>
+    /// The trajectory from z0 = [p, q] (B x 2d): T states (T x B x 2d), state 0 the initial one exactly, then T - 1 steps
+    /// (the SRNN code's layout).
+    /// </summary>
+    public static Tensor Trajectory(ISeparableHamiltonian h, Integrator integrator, Tensor z0, int states, double dt)
+    {
+        var d = z0.shape[1] / 2;
+        var (p, q) = (z0.narrow(1, 0, d), z0.narrow(1, d, d));
+        var trajectory = new List<Tensor>(states) { z0 };
+        for (var t = 1; t < states; t++)
+        {
+            (p, q) = Step(h, integrator, p, q, dt);
+            trajectory.Add(cat([p, q], 1));
+        }
+        return stack(trajectory);
+    }
+}
