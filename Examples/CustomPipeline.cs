@@ -1,4 +1,5 @@
 using Pipeline.Algorithms.Classifier;
+using MlpState = Pipeline.Algorithms.Optim.ModelState<Pipeline.Algorithms.Classifier.MlpClassifierConfig, Pipeline.Algorithms.Classifier.Mlp>;
 using Pipeline.Environments.Data;
 using Pipeline.Stages.Graph;
 using Pipeline.Stages.Sinks;
@@ -22,9 +23,9 @@ public static class CustomPipeline
         using var test = MnistTensors.From(mnist.Test, torch.CPU, limit: 2_000);
         var config = new MlpClassifierConfig { Hidden = 64, BatchSize = 64, Device = "cpu" };
 
-        var trainer = Train.Stage<LabeledBatch, MlpClassifierState>(
+        var trainer = Train.Stage<LabeledBatch, MlpState>(
                 "mlp",
-                () => new TrainStart<MlpClassifierState>(MlpClassifier.Init(config, seed, torch.CPU), 0),
+                () => new TrainStart<MlpState>(MlpClassifier.Init(config, seed, torch.CPU), 0),
                 (state, batch) => MlpClassifier.Update(state, batch))
             .Every(100, (state, step) => new MetricsEvent(step, "eval", MlpClassifier.Evaluate(state, test.Images, test.Labels)), atEnd: true);
 

@@ -5,38 +5,23 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Algorithms.Classifier;
 
-/// <summary>The training state: model, Adam moments and the dropout generator. Consumed by every update.</summary>
-public sealed class MlpClassifierState(MlpClassifierConfig config, Mlp model, AdamState adam, Generator generator) : IDisposable
-{
-    public MlpClassifierConfig Config { get; } = config;
-    public Mlp Model { get; } = model;
-    public AdamState Adam { get; } = adam;
-    public Generator Generator { get; } = generator;
-
-    public void Dispose()
-    {
-        Model.Dispose();
-        Adam.Dispose();
-        Generator.Dispose();
-    }
-}
-
 /// <summary>Cross-entropy classification with an MLP and Adam, as a pure Init/Update pair.</summary>
-public sealed class MlpClassifier : IAlgorithm<MlpClassifierConfig, MlpClassifierState, LabeledBatch>
+/// <summary>The training state: model, Adam moments and the dropout generator. Consumed by every update.</summary>
+public sealed class MlpClassifier : IAlgorithm<MlpClassifierConfig, ModelState<MlpClassifierConfig, Mlp>, LabeledBatch>
 {
     const string Kind = "mlp-classifier/1";
 
-    public static MlpClassifierState Init(MlpClassifierConfig config, int seed, Device device)
+    public static ModelState<MlpClassifierConfig, Mlp> Init(MlpClassifierConfig config, int seed, Device device)
     {
         var generator = new Generator((ulong)seed, device);
         var model = new Mlp(config.Inputs, config.Hidden, config.Layers, config.Classes, config.Dropout, generator, device)
         {
             DropoutGenerator = generator,
         };
-        return new MlpClassifierState(config, model, Adam.Init(model.parameters().ToList()), generator);
+        return ModelState<MlpClassifierConfig, Mlp>.Create(config, model, generator);
     }
 
-    public static Step<MlpClassifierState> Update(MlpClassifierState state, LabeledBatch batch)
+    public static Step<ModelState<MlpClassifierConfig, Mlp>> Update(ModelState<MlpClassifierConfig, Mlp> state, LabeledBatch batch)
     {
         using var scope = NewDisposeScope();
         var model = state.Model;
@@ -50,11 +35,11 @@ public sealed class MlpClassifier : IAlgorithm<MlpClassifierConfig, MlpClassifie
         Optim.Adam.Update(adamConfig, state.Adam, parameters);
         double accuracy;
         using (no_grad()) accuracy = logits.argmax(1).eq(batch.Labels).to_type(ScalarType.Float64).mean().item<double>();
-        return new Step<MlpClassifierState>(state, Metrics.Of(("loss", loss.item<float>()), ("accuracy", accuracy)));
+        return new Step<ModelState<MlpClassifierConfig, Mlp>>(state, Metrics.Of(("loss", loss.item<float>()), ("accuracy", accuracy)));
     }
 
     /// <summary>Mean loss and accuracy over a whole split, in evaluation mode (no dropout), in chunks.</summary>
-    public static Metrics Evaluate(MlpClassifierState state, Tensor inputs, Tensor labels, int chunk = 2048)
+    public static Metrics Evaluate(ModelState<MlpClassifierConfig, Mlp> state, Tensor inputs, Tensor labels, int chunk = 2048)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -74,30 +59,8 @@ public sealed class MlpClassifier : IAlgorithm<MlpClassifierConfig, MlpClassifie
         return Metrics.Of(("loss", lossSum / n), ("accuracy", correct / n));
     }
 
-    public static byte[] Save(MlpClassifierState state)
-    {
-        using var archive = new TensorArchiveWriter(Kind);
-        archive.AddAll("model", state.Model.parameters());
-        state.Adam.Save(archive);
-        archive.Add("generator", state.Generator);
-        return archive.ToArray();
-    }
+    public static byte[] Save(ModelState<MlpClassifierConfig, Mlp> state) => state.Save(Kind);
 
-    public static MlpClassifierState Load(MlpClassifierConfig config, byte[] payload, Device device)
-    {
-        var state = Init(config, seed: 0, device);
-        try
-        {
-            using var archive = new TensorArchiveReader(payload, Kind);
-            archive.ReadAllInto("model", state.Model.parameters());
-            state.Adam.Load(archive);
-            archive.ReadInto("generator", state.Generator);
-            return state;
-        }
-        catch
-        {
-            state.Dispose();
-            throw;
-        }
-    }
+    public static ModelState<MlpClassifierConfig, Mlp> Load(MlpClassifierConfig config, byte[] payload, Device device) =>
+        Init(config, seed: 0, device).Load(Kind, payload);
 }

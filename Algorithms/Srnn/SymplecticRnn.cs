@@ -43,77 +43,39 @@ public sealed record TrajectoryBatch(Tensor States) : IDisposable
     public void Dispose() => States.Dispose();
 }
 
-public sealed class SymplecticRnnState(SymplecticRnnConfig config, HamiltonianNetwork network, AdamState adam, Generator random) : IDisposable
-{
-    public SymplecticRnnConfig Config { get; } = config;
-    public HamiltonianNetwork Network { get; } = network;
-    public AdamState Adam { get; } = adam;
-    public Generator Random { get; } = random;
-
-    public void Dispose()
-    {
-        Network.Dispose();
-        Adam.Dispose();
-        Random.Dispose();
-    }
-}
-
-public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, SymplecticRnnState, TrajectoryBatch>
+public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<SymplecticRnnConfig, HamiltonianNetwork>, TrajectoryBatch>
 {
     const string Kind = "srnn/1";
 
-    public static SymplecticRnnState Init(SymplecticRnnConfig config, int seed, Device device)
+    public static ModelState<SymplecticRnnConfig, HamiltonianNetwork> Init(SymplecticRnnConfig config, int seed, Device device)
     {
         var random = new Generator((ulong)seed, device);
-        var network = new HamiltonianNetwork(config.Dimension, config.Hidden, random, device);
-        return new SymplecticRnnState(config, network, Optim.Adam.Init(network.parameters().ToList()), random);
+        return ModelState<SymplecticRnnConfig, HamiltonianNetwork>.Create(config, new HamiltonianNetwork(config.Dimension, config.Hidden, random, device), random);
     }
 
-    public static Step<SymplecticRnnState> Update(SymplecticRnnState state, TrajectoryBatch batch)
+    public static Step<ModelState<SymplecticRnnConfig, HamiltonianNetwork>> Update(ModelState<SymplecticRnnConfig, HamiltonianNetwork> state, TrajectoryBatch batch)
     {
         using var scope = NewDisposeScope();
-        var parameters = state.Network.parameters().ToList();
+        var parameters = state.Model.parameters().ToList();
         foreach (var p in parameters) p.grad = null;
-        var predicted = Integrate.Trajectory(state.Network, state.Config.IntegratorKind, batch.States[0], (int)batch.States.shape[0], state.Config.Dt);
+        var predicted = Integrate.Trajectory(state.Model, state.Config.IntegratorKind, batch.States[0], (int)batch.States.shape[0], state.Config.Dt);
         var loss = nn.functional.mse_loss(predicted, batch.States);
         loss.backward();
         Optim.Adam.Update(new AdamConfig(state.Config.LearningRate), state.Adam, parameters);
-        return new Step<SymplecticRnnState>(state, Metrics.Of(("loss", loss.item<float>())));
+        return new Step<ModelState<SymplecticRnnConfig, HamiltonianNetwork>>(state, Metrics.Of(("loss", loss.item<float>())));
     }
 
     /// <summary>Rolls out from the first state of clean trajectories <paramref name="truth"/> (T x B x 2d); the mean position error over all steps.</summary>
-    public static double RolloutError(SymplecticRnnState state, Tensor truth)
+    public static double RolloutError(ModelState<SymplecticRnnConfig, HamiltonianNetwork> state, Tensor truth)
     {
         using var scope = NewDisposeScope();
-        var predicted = Integrate.Trajectory(state.Network, state.Config.IntegratorKind, truth[0], (int)truth.shape[0], state.Config.Dt).detach();
+        var predicted = Integrate.Trajectory(state.Model, state.Config.IntegratorKind, truth[0], (int)truth.shape[0], state.Config.Dt).detach();
         var d = state.Config.Dimension;
         return predicted.narrow(2, d, d).sub(truth.narrow(2, d, d)).norm(2).mean().item<float>();
     }
 
-    public static byte[] Save(SymplecticRnnState state)
-    {
-        using var archive = new TensorArchiveWriter(Kind);
-        archive.AddAll("network", state.Network.parameters());
-        state.Adam.Save(archive);
-        archive.Add("random", state.Random);
-        return archive.ToArray();
-    }
+    public static byte[] Save(ModelState<SymplecticRnnConfig, HamiltonianNetwork> state) => state.Save(Kind);
 
-    public static SymplecticRnnState Load(SymplecticRnnConfig config, byte[] payload, Device device)
-    {
-        var state = Init(config, 0, device);
-        try
-        {
-            using var archive = new TensorArchiveReader(payload, Kind);
-            archive.ReadAllInto("network", state.Network.parameters());
-            state.Adam.Load(archive);
-            archive.ReadInto("random", state.Random);
-            return state;
-        }
-        catch
-        {
-            state.Dispose();
-            throw;
-        }
-    }
+    public static ModelState<SymplecticRnnConfig, HamiltonianNetwork> Load(SymplecticRnnConfig config, byte[] payload, Device device) =>
+        Init(config, 0, device).Load(Kind, payload);
 }

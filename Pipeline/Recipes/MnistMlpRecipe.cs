@@ -1,5 +1,6 @@
 using Pipeline.Algorithms.Classifier;
 using Pipeline.Algorithms.Core;
+using Pipeline.Algorithms.Optim;
 using Pipeline.Environments.Data;
 using Pipeline.Stages.Graph;
 using Pipeline.Stages.Training;
@@ -34,7 +35,7 @@ public static class MnistMlpRecipe
 
         var batches = Source.From("mnist-train", () =>
             ShuffledBatches.ForSteps(train.Images, train.Labels, config.BatchSize, plan.Seed, plan.StartStep + 1, plan.LastStep));
-        var trainer = AlgorithmTraining.Stage<MlpClassifier, MlpClassifierConfig, MlpClassifierState, LabeledBatch>("mlp", config, plan, device)
+        var trainer = AlgorithmTraining.Stage<MlpClassifier, MlpClassifierConfig, ModelState<MlpClassifierConfig, Mlp>, LabeledBatch>("mlp", config, plan, device)
             // Evaluate on the cadence and at the planned last step, not wherever a stopped run ends, so a
             // stopped-then-resumed run logs exactly what an uninterrupted one does.
             .Every(1, (state, step) => step % plan.Settings.EvalEvery == 0 || step == plan.LastStep

@@ -1,6 +1,7 @@
 using LanguageExt;
 using LanguageExt.Common;
 using Pipeline.Algorithms.Core;
+using Pipeline.Algorithms.Optim;
 using Pipeline.Algorithms.Srnn;
 using Pipeline.Environments.Data;
 using Pipeline.Environments.Physics;
@@ -65,7 +66,7 @@ public static class SrnnRecipes
             }
         }
 
-        var trainer = AlgorithmTraining.Stage<SymplecticRnn, SymplecticRnnConfig, SymplecticRnnState, TrajectoryBatch>("srnn", config, plan, device)
+        var trainer = AlgorithmTraining.Stage<SymplecticRnn, SymplecticRnnConfig, ModelState<SymplecticRnnConfig, HamiltonianNetwork>, TrajectoryBatch>("srnn", config, plan, device)
             .Every(1, (state, step) => step % plan.Settings.EvalEvery == 0 || step == plan.LastStep
                 ? new MetricsEvent(step, "eval", Metrics.Of(("rollout_position_error", SymplecticRnn.RolloutError(state, test))))
                 : null);
