@@ -54,6 +54,7 @@ public sealed class UnitaryRnn : nn.Module<Tensor, Tensor>
     /// <returns>B x T x n_out logits.</returns>
     public override Tensor forward(Tensor inputs)
     {
+        SequenceInputs.Check(inputs, input.shape[0]);
         var (batch, steps) = (inputs.shape[0], inputs.shape[1]);
         var h = Complex(initial).unsqueeze(0).expand(batch, Hidden);
         var rows = input.index_select(0, inputs.flatten()).view(batch, steps, 2 * Hidden);
@@ -64,6 +65,19 @@ public sealed class UnitaryRnn : nn.Module<Tensor, Tensor>
             outputs.Add(cat([h.real, h.imag], 1).matmul(output).add(outputBias));
         }
         return stack(outputs, 1);
+    }
+}
+
+/// <summary>Refuses anything but a (batch x time) tensor of class indices in [0, classes).</summary>
+static class SequenceInputs
+{
+    public static void Check(Tensor inputs, long classes)
+    {
+        if (inputs.dim() != 2) throw new ArgumentException($"inputs must be (batch x time) class indices, not of shape [{string.Join(", ", inputs.shape)}]", nameof(inputs));
+        if (inputs.dtype != ScalarType.Int64) throw new ArgumentException($"inputs must be int64 class indices, not {inputs.dtype}", nameof(inputs));
+        if (inputs.numel() == 0) return;
+        var (low, high) = (inputs.min().item<long>(), inputs.max().item<long>());
+        if (low < 0 || high >= classes) throw new ArgumentException($"input class indices must lie in [0, {classes}), found {(low < 0 ? low : high)}", nameof(inputs));
     }
 }
 
@@ -90,6 +104,7 @@ public sealed class GatedRnn : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
+        SequenceInputs.Check(x, inputs);
         var oneHot = nn.functional.one_hot(x, inputs).to_type(readout.weight!.dtype);
         var states = lstm is not null ? lstm.call(oneHot, null).Item1 : tanh!.call(oneHot, null).Item1;
         return readout.call(states);
