@@ -7,6 +7,7 @@ using TorchSharp;
 // dotnet run -c Release --project Benchmarks -- bdn            (BenchmarkDotNet: per-message overhead)
 // dotnet run -c Release --project Benchmarks -- gan [toy steps] [mnist steps] [rounds] [threads]
 // dotnet run -c Release --project Benchmarks -- divergences [threads]
+// dotnet run -c Release --project Benchmarks -- urnn [iterations] [threads]
 // dotnet run -c Release --project Benchmarks -- irm [steps] [rounds] [threads]   (Colored MNIST step cost, penalty methods)
 if (Pipeline.Runs.RuntimeGuard.RelaunchIfNeeded() is { } exitCode) return exitCode;
 var mode = args.FirstOrDefault() ?? "overhead";
@@ -32,11 +33,15 @@ switch (mode)
         torch.set_num_threads(Arg(3, Environment.ProcessorCount));
         IrmStepCost.Run(steps: Arg(1, 5), rounds: Arg(2, 3));
         break;
+    case "urnn":
+        torch.set_num_threads(Arg(2, 1));
+        UrnnCost.Run(iterations: Arg(1, 20));
+        break;
     case "bdn":
         BenchmarkRunner.Run<MessageOverhead>(args: args.Skip(1).ToArray());
         break;
     default:
-        Console.Error.WriteLine("modes: overhead [steps] [rounds] [threads] | messages [count] [rounds] | gan [toy steps] [mnist steps] [rounds] [threads] | divergences [threads] | irm [steps] [rounds] [threads] | bdn");
+        Console.Error.WriteLine("modes: overhead [steps] [rounds] [threads] | messages [count] [rounds] | gan [toy steps] [mnist steps] [rounds] [threads] | divergences [threads] | irm [steps] [rounds] [threads] | urnn [iterations] [threads] | bdn");
         return 2;
 }
 return 0;
