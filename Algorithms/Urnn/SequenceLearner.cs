@@ -5,7 +5,10 @@ using static TorchSharp.torch;
 
 namespace Pipeline.Algorithms.Urnn;
 
-/// <summary>A batch of sequences: class indices in (B x T) and the targets of every step (B x T), int64.</summary>
+/// <summary>
+/// A batch of sequences: class indices (B x T, int64) with a target class at every step (B x T, int64) — the copy
+/// task — or real inputs (B x T x n_in) with one real target per sequence (B) read at the last step — the adding problem.
+/// </summary>
 public sealed record SequenceBatch(Tensor Inputs, Tensor Targets) : IDisposable
 {
     public void Dispose()
@@ -44,10 +47,15 @@ public sealed class SequenceLearner : IAlgorithm<SequenceLearnerConfig, Sequence
         return new SequenceLearnerState(config, network, RmsProp.Init(RmsPropVariant.Urnn, network.parameters().ToList()), random);
     }
 
-    /// <summary>Mean cross-entropy over every step and sequence, and the accuracy on the steps whose target is not blank.</summary>
+    /// <summary>
+    /// Class targets: mean cross-entropy over every step and sequence, and the accuracy on the steps whose target is not
+    /// blank. Real targets: the mean squared error of the last step's first output (accuracy reported as 0).
+    /// </summary>
     public static (Tensor Loss, double Accuracy) Loss(nn.Module<Tensor, Tensor> network, SequenceBatch batch)
     {
         var logits = network.call(batch.Inputs);
+        if (batch.Targets.dtype != ScalarType.Int64)
+            return (nn.functional.mse_loss(logits.select(1, -1).select(1, 0), batch.Targets), 0);
         var classes = logits.shape[2];
         var loss = nn.functional.cross_entropy(logits.reshape(-1, classes), batch.Targets.flatten());
         using var _ = no_grad();

@@ -50,14 +50,16 @@ public sealed class UnitaryRnn : nn.Module<Tensor, Tensor>
     /// <summary>One step: the new hidden state from the previous one and the inputs' rows of V (B x 2n real).</summary>
     public Tensor Step(Tensor previous, Tensor inputRows) => ModReLU.Apply(recurrence.call(previous).add(Complex(inputRows)), bias, epsilon);
 
-    /// <param name="inputs">B x T class indices.</param>
-    /// <returns>B x T x n_out logits.</returns>
+    /// <param name="inputs">B x T class indices (int64), or B x T x n_in real inputs.</param>
+    /// <returns>B x T x n_out outputs.</returns>
     public override Tensor forward(Tensor inputs)
     {
         SequenceInputs.Check(inputs, input.shape[0]);
         var (batch, steps) = (inputs.shape[0], inputs.shape[1]);
         var h = Complex(initial).unsqueeze(0).expand(batch, Hidden);
-        var rows = input.index_select(0, inputs.flatten()).view(batch, steps, 2 * Hidden);
+        var rows = inputs.dtype == ScalarType.Int64
+            ? input.index_select(0, inputs.flatten()).view(batch, steps, 2 * Hidden)
+            : inputs.matmul(input);
         var outputs = new List<Tensor>((int)steps);
         for (var t = 0; t < steps; t++)
         {
@@ -68,13 +70,18 @@ public sealed class UnitaryRnn : nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary>Refuses anything but a (batch x time) tensor of class indices in [0, classes).</summary>
+/// <summary>Refuses anything but (batch x time) class indices in [0, classes) or (batch x time x classes) real inputs.</summary>
 static class SequenceInputs
 {
     public static void Check(Tensor inputs, long classes)
     {
+        if (inputs.dtype != ScalarType.Int64)
+        {
+            if (inputs.dim() != 3 || inputs.shape[2] != classes)
+                throw new ArgumentException($"real inputs must be (batch x time x {classes}), not of shape [{string.Join(", ", inputs.shape)}]", nameof(inputs));
+            return;
+        }
         if (inputs.dim() != 2) throw new ArgumentException($"inputs must be (batch x time) class indices, not of shape [{string.Join(", ", inputs.shape)}]", nameof(inputs));
-        if (inputs.dtype != ScalarType.Int64) throw new ArgumentException($"inputs must be int64 class indices, not {inputs.dtype}", nameof(inputs));
         if (inputs.numel() == 0) return;
         var (low, high) = (inputs.min().item<long>(), inputs.max().item<long>());
         if (low < 0 || high >= classes) throw new ArgumentException($"input class indices must lie in [0, {classes}), found {(low < 0 ? low : high)}", nameof(inputs));
@@ -105,8 +112,8 @@ public sealed class GatedRnn : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         SequenceInputs.Check(x, inputs);
-        var oneHot = nn.functional.one_hot(x, inputs).to_type(readout.weight!.dtype);
-        var states = lstm is not null ? lstm.call(oneHot, null).Item1 : tanh!.call(oneHot, null).Item1;
+        var features = x.dtype == ScalarType.Int64 ? nn.functional.one_hot(x, inputs).to_type(readout.weight!.dtype) : x;
+        var states = lstm is not null ? lstm.call(features, null).Item1 : tanh!.call(features, null).Item1;
         return readout.call(states);
     }
 }

@@ -10,6 +10,7 @@ public static class RecipeRegistry
         new IrmColoredMnistRecipe(),
         IrmLinearSemRecipe.Create(),
         Urnn.UrnnRecipes.CopyMemory(),
+        Urnn.UrnnRecipes.Adding(),
         Srnn.SrnnRecipes.Oscillators(),
     ];
 

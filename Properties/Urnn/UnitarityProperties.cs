@@ -92,3 +92,25 @@ public class UnitarityProperties
         Assert.Equal(0.03999, CopyMemory.Baseline(500), 5);
     }
 }
+
+public class AddingProblemTests
+{
+    [Property(MaxTest = 20)]
+    public bool The_adding_problem_has_two_markers_one_in_each_half_and_their_sum_as_target(ushort seed, byte length)
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(seed);
+        var t = 2 + length % 60;
+        var (inputs, targets) = AddingProblem.Batch(8, t, g);
+        if (!inputs.shape.SequenceEqual(new long[] { 8, t, 2 }) || !targets.shape.SequenceEqual(new long[] { 8 })) return false;
+        var values = inputs.select(2, 0);
+        var markers = inputs.select(2, 1);
+        var half = t / 2;
+        var firstHalf = markers.narrow(1, 0, half).sum(1);
+        var secondHalf = markers.narrow(1, half, t - half).sum(1);
+        var sums = values.mul(markers).sum(1);
+        return firstHalf.eq(1).all().item<bool>() && secondHalf.eq(1).all().item<bool>()
+            && allclose(sums, targets, rtol: 1e-6, atol: 1e-6)
+            && values.ge(0).all().item<bool>() && values.lt(1).all().item<bool>();
+    }
+}

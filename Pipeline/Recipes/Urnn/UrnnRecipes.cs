@@ -22,21 +22,44 @@ public sealed record CopyDataConfig : IConfig<CopyDataConfig>
     public Validation<Error, CopyDataConfig> Validate() => ConfigRules.Check(this);
 }
 
-/// <summary>uRNN and its baselines on the copying-memory task (uRNN section 5.1).</summary>
+/// <summary>The adding problem's length and evaluation set.</summary>
+public sealed record AddingDataConfig : IConfig<AddingDataConfig>
+{
+    [Param("sequence length T (paper: 100, 200, 400, 750)", Min = 2, Max = 100000)]
+    public int Length { get; init; } = 100;
+
+    [Param("held-out sequences evaluated at every evaluation", Min = 1, Max = 100000)]
+    public int EvalSequences { get; init; } = 500;
+
+    public Validation<Error, AddingDataConfig> Validate() => ConfigRules.Check(this);
+}
+
+/// <summary>uRNN and its baselines on the copying-memory task and the adding problem (uRNN sections 5.1, 5.2).</summary>
 public static class UrnnRecipes
 {
+    public static IRecipe Adding() => new Recipe<SequenceLearnerConfig, AddingDataConfig>(
+        "urnn-adding",
+        "uRNN (or --set model=lstm|tanh) on the adding problem; MSE against the baseline 1/6",
+        "Arjovsky, Shah, Bengio 2016, Unitary Evolution Recurrent Neural Networks, section 5.2",
+        new SequenceLearnerConfig { Inputs = 2, Outputs = 1, Hidden = 512 }, new AddingDataConfig(), 2000,
+        (config, data, plan) => BuildFor(config, plan, AddingProblem.Baseline, data.EvalSequences,
+            (count, generator) => AddingProblem.Batch(count, data.Length, generator)));
+
     public static IRecipe CopyMemory() => new Recipe<SequenceLearnerConfig, CopyDataConfig>(
         "urnn-copy",
         "uRNN (or --set model=lstm|tanh) on the copying-memory task; loss against the memoryless baseline 10 ln 8 / (T + 20)",
         "Arjovsky, Shah, Bengio 2016, Unitary Evolution Recurrent Neural Networks, section 5.1",
         new SequenceLearnerConfig(), new CopyDataConfig(), 1000, Build);
 
-    static Flow<RunEvent> Build(SequenceLearnerConfig config, CopyDataConfig data, RunPlan plan)
+    static Flow<RunEvent> Build(SequenceLearnerConfig config, CopyDataConfig data, RunPlan plan) =>
+        BuildFor(config, plan, Environments.Data.Sequences.CopyMemory.Baseline(data.Delay), data.EvalSequences,
+            (count, generator) => Environments.Data.Sequences.CopyMemory.Batch(count, data.Delay, generator));
+
+    static Flow<RunEvent> BuildFor(SequenceLearnerConfig config, RunPlan plan, double baseline, int evalSequences,
+        Func<int, torch.Generator, (torch.Tensor Inputs, torch.Tensor Targets)> batches)
     {
         var device = Devices.Resolve(config.Device);
-        var baseline = Environments.Data.Sequences.CopyMemory.Baseline(data.Delay);
-        var (evalInputs, evalTargets) = Environments.Data.Sequences.CopyMemory.Batch(data.EvalSequences, data.Delay,
-            plan.Own(new torch.Generator(SeedMix.Mix(plan.Seed, 0, stream: 40))));
+        var (evalInputs, evalTargets) = batches(evalSequences, plan.Own(new torch.Generator(SeedMix.Mix(plan.Seed, 0, stream: 40))));
         var held = plan.Own(new SequenceBatch(evalInputs.to(device), evalTargets.to(device)));
         evalInputs.Dispose();
         evalTargets.Dispose();
@@ -46,7 +69,7 @@ public static class UrnnRecipes
             for (var step = plan.StartStep + 1; step <= plan.LastStep; step++)
             {
                 using var generator = new torch.Generator(SeedMix.Mix(plan.Seed, step, stream: 41));
-                var (inputs, targets) = Environments.Data.Sequences.CopyMemory.Batch(config.BatchSize, data.Delay, generator);
+                var (inputs, targets) = batches(config.BatchSize, generator);
                 var batch = new SequenceBatch(inputs.to(device), targets.to(device));
                 // .to() returns a new handle (sharing storage on the same device), so the originals can go.
                 inputs.Dispose();
