@@ -20,7 +20,7 @@ public sealed record SequenceLearnerConfig : IConfig<SequenceLearnerConfig>
     [Param("input classes", Min = 1)]
     public int Inputs { get; init; } = 10;
 
-    [Param("output classes", Min = 2)]
+    [Param("outputs: classes for the copy task, 1 for the adding problem", Min = 1)]
     public int Outputs { get; init; } = 9;
 
     [Param("RMSProp learning rate", Min = 1e-8, Max = 1)]
