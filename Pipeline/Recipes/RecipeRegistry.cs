@@ -7,6 +7,7 @@ public static class RecipeRegistry
     [
         MnistMlpRecipe.Create(),
         .. Gan.GanRecipes.All(),
+        .. Gan.AliRecipes.All(),
     ];
 
     public static IRecipe? Find(string name) =>

@@ -7,6 +7,8 @@ public static class ReproductionRegistry
     [
         new Gan.ToyComparison(),
         new Gan.PrincipledDiagnostics(),
+        new Gan.AliMixtureComparison(),
+        new Gan.AliMnist(),
     ];
 
     public static IReproduction? Find(string name) =>
