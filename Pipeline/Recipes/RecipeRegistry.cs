@@ -12,6 +12,7 @@ public static class RecipeRegistry
         Urnn.UrnnRecipes.CopyMemory(),
         Urnn.UrnnRecipes.Adding(),
         Srnn.SrnnRecipes.Oscillators(),
+        .. Gan.AliRecipes.All(),
     ];
 
     public static IRecipe? Find(string name) =>
