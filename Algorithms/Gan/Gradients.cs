@@ -25,4 +25,22 @@ public static class Gradients
     {
         foreach (var p in module.parameters()) p.requires_grad_(on);
     }
+
+    /// <summary>
+    /// One generator step of WGAN and WGAN-GP: descend -mean D(G(z)) on a fresh noise batch with the critic frozen.
+    /// Returns the loss and the generator's gradient norm; counts the generator step.
+    /// </summary>
+    public static (double Loss, double GradNorm) WassersteinGeneratorStep(AdversarialState state)
+    {
+        using var scope = NewDisposeScope();
+        Track(state.Critic, false);
+        var loss = state.Critic.call(state.Generator.call(state.Noise(state.Config.BatchSize))).mean().neg();
+        Clear(state.Generator);
+        loss.backward();
+        var norm = Norm(state.Generator);
+        state.GeneratorOptimizer.Step();
+        Track(state.Critic, true);
+        state.GeneratorSteps++;
+        return (loss.item<float>(), norm);
+    }
 }

@@ -61,17 +61,10 @@ public sealed class Wgan : IAlgorithm<WganConfig, AdversarialState, GanBatch>
         }
         Gradients.Track(state.Generator, true);
 
-        Gradients.Track(state.Critic, false);
-        var generatorLoss = state.Critic.call(state.Generator.call(state.Noise(config.BatchSize))).mean().neg();
-        Gradients.Clear(state.Generator);
-        generatorLoss.backward();
-        var generatorGradNorm = Gradients.Norm(state.Generator);
-        state.GeneratorOptimizer.Step();
-        Gradients.Track(state.Critic, true);
-        state.GeneratorSteps++;
+        var (generatorLoss, generatorGradNorm) = Gradients.WassersteinGeneratorStep(state);
 
         return new Step<AdversarialState>(state, Metrics.Of(
-            ("wasserstein", wasserstein), ("critic_loss", -wasserstein), ("generator_loss", generatorLoss.item<float>()),
+            ("wasserstein", wasserstein), ("critic_loss", -wasserstein), ("generator_loss", generatorLoss),
             ("critic_grad_norm", criticGradNorm), ("generator_grad_norm", generatorGradNorm), ("critic_steps", batch.CriticSteps)));
     }
 

@@ -44,18 +44,11 @@ public sealed class WganGp : IAlgorithm<WganGpConfig, AdversarialState, GanBatch
         }
         Gradients.Track(state.Generator, true);
 
-        Gradients.Track(state.Critic, false);
-        var generatorLoss = state.Critic.call(state.Generator.call(state.Noise(config.BatchSize))).mean().neg();
-        Gradients.Clear(state.Generator);
-        generatorLoss.backward();
-        var generatorGradNorm = Gradients.Norm(state.Generator);
-        state.GeneratorOptimizer.Step();
-        Gradients.Track(state.Critic, true);
-        state.GeneratorSteps++;
+        var (generatorLoss, generatorGradNorm) = Gradients.WassersteinGeneratorStep(state);
 
         return new Step<AdversarialState>(state, Metrics.Of(
             ("wasserstein", wasserstein), ("critic_loss", criticLoss), ("gradient_penalty", penalty),
-            ("generator_loss", generatorLoss.item<float>()), ("critic_grad_norm", criticGradNorm), ("generator_grad_norm", generatorGradNorm)));
+            ("generator_loss", generatorLoss), ("critic_grad_norm", criticGradNorm), ("generator_grad_norm", generatorGradNorm)));
     }
 
     public static byte[] Save(AdversarialState state) => state.Save(Kind);
