@@ -58,7 +58,7 @@ public static class IrmPenalty
     /// </summary>
     public static Tensor Unbiased(Tensor logits, Tensor labels, Generator generator)
     {
-        using var order = randperm(logits.shape[0], generator: generator).to(logits.device);
+        using var order = randperm(logits.shape[0], device: logits.device, generator: generator);
         return HalfProduct(logits.index_select(0, order), labels.index_select(0, order));
     }
 

@@ -49,8 +49,10 @@ public sealed class LinearIrm : IAlgorithm<LinearIrmConfig, LinearIrmState, Line
 
     public static Step<LinearIrmState> Update(LinearIrmState state, LinearIrmBatch batch)
     {
-        using var scope = NewDisposeScope();
         var phi = state.Phi;
+        if (batch.Train.Count == 0 || batch.Train.Any(e => e.Problems != phi.shape[0]))
+            throw new ArgumentException($"every training environment must hold the moments of all {phi.shape[0]} problems (repetitions x regularizers)", nameof(batch));
+        using var scope = NewDisposeScope();
         phi.grad = null;
         var v = LinearIrmPenalty.Predictor(phi);
         var error = batch.Train.Select(e => e.Risk(v)).Aggregate((a, b) => a.add(b));

@@ -44,6 +44,14 @@ public class IrmRecipeTests
     }
 
     [Fact]
+    public void Train_limit_is_refused_in_favour_of_train_size()
+    {
+        var run = new IrmColoredMnistRecipe().Prepare(["train-limit=100"], 0, 2).IfFail(_ => throw new InvalidOperationException());
+        var error = Assert.Throws<ArgumentException>(() => Run(run, RunDirectory.CreateNew(NewFolder(), "t", 0)));
+        Assert.Contains("train-size", error.Message);
+    }
+
+    [Fact]
     public void Missing_MNIST_says_to_run_pipeline_data_fetch_mnist()
     {
         var empty = Directory.CreateTempSubdirectory("no-mnist-").FullName;

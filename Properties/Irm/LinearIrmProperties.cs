@@ -90,6 +90,17 @@ public class LinearIrmProperties
     }
 
     [Fact]
+    public void An_environment_without_the_moments_of_every_problem_is_refused()
+    {
+        using var scope = NewDisposeScope();
+        var (x, y, _) = Sample(5, 2);
+        using var state = LinearIrm.Init(new LinearIrmConfig { Dim = (int)x.shape[1], Reps = 2 }, 0, CPU);
+        var tooFew = new LinearIrmBatch([SecondMoments.Stack([SecondMoments.Of(x, y)], 6, CPU)]);
+        Assert.Throws<ArgumentException>(() => LinearIrm.Update(state, tooFew));
+        Assert.Throws<ArgumentException>(() => LinearIrm.Update(state, new LinearIrmBatch([])));
+    }
+
+    [Fact]
     public void Least_squares_recovers_exact_linear_weights_from_pooled_environments()
     {
         using var scope = NewDisposeScope();
