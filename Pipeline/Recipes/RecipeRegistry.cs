@@ -7,6 +7,8 @@ public static class RecipeRegistry
     [
         MnistMlpRecipe.Create(),
         .. Gan.GanRecipes.All(),
+        SaddleFree.SaddleRecipe.Create(),
+        SaddleFree.AutoencoderRecipe.Create(),
     ];
 
     public static IRecipe? Find(string name) =>

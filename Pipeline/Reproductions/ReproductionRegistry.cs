@@ -7,6 +7,8 @@ public static class ReproductionRegistry
     [
         new Gan.ToyComparison(),
         new Gan.PrincipledDiagnostics(),
+        new SaddleFree.Saddles(),
+        new SaddleFree.SfnAutoencoder(),
     ];
 
     public static IReproduction? Find(string name) =>
