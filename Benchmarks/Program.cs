@@ -6,6 +6,7 @@ using TorchSharp;
 // dotnet run -c Release --project Benchmarks -- messages [count] [rounds]
 // dotnet run -c Release --project Benchmarks -- bdn            (BenchmarkDotNet: per-message overhead)
 // dotnet run -c Release --project Benchmarks -- gan [toy steps] [mnist steps] [rounds] [threads]
+// dotnet run -c Release --project Benchmarks -- sfn [batch] [krylov k] [rounds] [threads]
 if (Pipeline.Runs.RuntimeGuard.RelaunchIfNeeded() is { } exitCode) return exitCode;
 var mode = args.FirstOrDefault() ?? "overhead";
 int Arg(int i, int fallback) => args.Length > i && int.TryParse(args[i], out var v) ? v : fallback;
@@ -22,11 +23,15 @@ switch (mode)
         torch.set_num_threads(Arg(4, 1));
         GanThroughput.Run(toySteps: Arg(1, 60), mnistSteps: Arg(2, 200), rounds: Arg(3, 3));
         break;
+    case "sfn":
+        torch.set_num_threads(Arg(4, 1));
+        SaddleFreeCost.Run(batch: Arg(1, 1000), krylov: Arg(2, 20), rounds: Arg(3, 5));
+        break;
     case "bdn":
         BenchmarkRunner.Run<MessageOverhead>(args: args.Skip(1).ToArray());
         break;
     default:
-        Console.Error.WriteLine("modes: overhead [steps] [rounds] [threads] | messages [count] [rounds] | gan [toy steps] [mnist steps] [rounds] [threads] | bdn");
+        Console.Error.WriteLine("modes: overhead [steps] [rounds] [threads] | messages [count] [rounds] | gan [toy steps] [mnist steps] [rounds] [threads] | sfn [batch] [krylov k] [rounds] [threads] | bdn");
         return 2;
 }
 return 0;
