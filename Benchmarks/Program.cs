@@ -9,6 +9,7 @@ using TorchSharp;
 // dotnet run -c Release --project Benchmarks -- divergences [threads]
 // dotnet run -c Release --project Benchmarks -- urnn [iterations] [threads]
 // dotnet run -c Release --project Benchmarks -- irm [steps] [rounds] [threads]   (Colored MNIST step cost, penalty methods)
+// dotnet run -c Release --project Benchmarks -- sfn [batch] [krylov k] [rounds] [threads]
 if (Pipeline.Runs.RuntimeGuard.RelaunchIfNeeded() is { } exitCode) return exitCode;
 var mode = args.FirstOrDefault() ?? "overhead";
 int Arg(int i, int fallback) => args.Length > i && int.TryParse(args[i], out var v) ? v : fallback;
@@ -37,11 +38,15 @@ switch (mode)
         torch.set_num_threads(Arg(2, 1));
         UrnnCost.Run(iterations: Arg(1, 20));
         break;
+    case "sfn":
+        torch.set_num_threads(Arg(4, 1));
+        SaddleFreeCost.Run(batch: Arg(1, 1000), krylov: Arg(2, 20), rounds: Arg(3, 5));
+        break;
     case "bdn":
         BenchmarkRunner.Run<MessageOverhead>(args: args.Skip(1).ToArray());
         break;
     default:
-        Console.Error.WriteLine("modes: overhead [steps] [rounds] [threads] | messages [count] [rounds] | gan [toy steps] [mnist steps] [rounds] [threads] | divergences [threads] | irm [steps] [rounds] [threads] | urnn [iterations] [threads] | bdn");
+        Console.Error.WriteLine("modes: overhead [steps] [rounds] [threads] | messages [count] [rounds] | gan [toy steps] [mnist steps] [rounds] [threads] | divergences [threads] | irm [steps] [rounds] [threads] | urnn [iterations] [threads] | sfn [batch] [krylov k] [rounds] [threads] | bdn");
         return 2;
 }
 return 0;

@@ -41,8 +41,6 @@ public sealed class IrmColoredMnistRecipe(string? dataDirectory = null) : IRecip
 
     static Flow<RunEvent> Build(IrmConfig config, RunPlan plan, string? dataDirectory)
     {
-        if (plan.Settings.TrainLimit > 0)
-            throw new ArgumentException($"train-limit does not apply to {RecipeName}: set train-size and test-size instead");
         var device = Devices.Resolve(config.Device);
         var mnist = Mnist.Load(dataDirectory ?? MnistFiles.DefaultDirectory());
         var spec = new ColoredMnistSpec(config.LabelNoise, config.FirstColorFlip, config.SecondColorFlip, config.TestColorFlip, config.TrainSize, config.TestSize);

@@ -34,8 +34,6 @@ public static class IrmLinearSemRecipe
 
     static Flow<RunEvent> Build(LinearIrmConfig config, RunPlan plan)
     {
-        if (plan.Settings.TrainLimit > 0)
-            throw new ArgumentException($"train-limit does not apply to {RecipeName}: set samples instead");
         var device = Devices.Resolve(config.Device);
         var setup = new LinearSemSetup(config.Hidden, config.Hetero, config.Scramble, config.Ones);
         double[] scales = [config.FirstEnvironment, config.SecondEnvironment, config.ValidationEnvironment];

@@ -13,6 +13,8 @@ public static class RecipeRegistry
         Urnn.UrnnRecipes.Adding(),
         Srnn.SrnnRecipes.Oscillators(),
         .. Gan.AliRecipes.All(),
+        SaddleFree.SaddleRecipe.Create(),
+        SaddleFree.AutoencoderRecipe.Create(),
     ];
 
     public static IRecipe? Find(string name) =>

@@ -14,6 +14,8 @@ public static class ReproductionRegistry
         new Urnn.CopyMemoryReproduction(),
         new Gan.AliMixtureComparison(),
         new Gan.AliMnist(),
+        new SaddleFree.Saddles(),
+        new SaddleFree.SfnAutoencoder(),
     ];
 
     public static IReproduction? Find(string name) =>
