@@ -12,7 +12,8 @@ namespace Pipeline.Benchmarks;
 /// <summary>
 /// The cost of saddle-free Newton on the sfn-autoencoder model (784-128-64-32-8 and back, float32, real MNIST): a
 /// gradient, a gradient kept for products (create_graph), one Hessian-vector product, a whole SFN step (Krylov,
-/// k products, line search over 5 dampings) and an Adam step on the same batch. Medians over rounds, one process.
+/// k products, line search over 5 dampings; with and without re-orthogonalisation) and an Adam step on the same
+/// batch. Medians over rounds taken round-robin, one process.
 /// </summary>
 public static class SaddleFreeCost
 {
@@ -53,11 +54,12 @@ public static class SaddleFreeCost
             return clock.Elapsed.TotalMilliseconds / 10;
         }
         var sfnConfig = config.ToSaddleFree();
+        var plainConfig = sfnConfig with { Reorthogonalize = false };
         using var sfn = SaddleFree.Init(sfnConfig, parameters, 0);
-        double SfnStep()
+        double SfnStep(SaddleFreeConfig c)
         {
             var clock = Stopwatch.StartNew();
-            SaddleFree.Update(sfnConfig, sfn, parameters, Loss);
+            SaddleFree.Update(c, sfn, parameters, Loss);
             return clock.Elapsed.TotalMilliseconds;
         }
         using var adam = Adam.Init(parameters);
@@ -76,15 +78,20 @@ public static class SaddleFreeCost
             ("gradient (forward + backward)", Gradient),
             ("gradient with create_graph (kept for products)", GradientForProducts),
             ("one Hessian-vector product (graph reused)", Product),
-            ($"SFN step (Krylov k = {krylov}, line search over 5 dampings)", SfnStep),
+            ($"SFN step (Krylov k = {krylov}, line search over 5 dampings)", () => SfnStep(sfnConfig)),
+            ("the same without re-orthogonalisation", () => SfnStep(plainConfig)),
             ("Adam step (forward, backward, update)", AdamStep),
         };
         foreach (var (_, measure) in cases) measure();
-        var medians = cases.Select(c => Enumerable.Range(0, rounds).Select(_ => c.Measure()).Order().ElementAt(rounds / 2)).ToArray();
+        // Round-robin, so that load from other processes drifts over every case alike.
+        var times = cases.Select(_ => new List<double>()).ToArray();
+        for (var round = 0; round < rounds; round++)
+            for (var i = 0; i < cases.Length; i++) times[i].Add(cases[i].Measure());
+        var medians = times.Select(t => t.Order().ElementAt(rounds / 2)).ToArray();
         var gradient = medians[0];
         foreach (var ((name, _), ms) in cases.Zip(medians))
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {ms:F1} ms | {ms / gradient:F2} gradients |"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"SFN step / Adam step: {medians[3] / medians[4]:F1}x wall time; {krylov} products + 1 gradient + 5 forward passes per SFN step"));
+            $"SFN step / Adam step: {medians[3] / medians[5]:F1}x wall time; {krylov} products + 1 gradient + 5 forward passes per SFN step"));
     }
 }

@@ -15,12 +15,15 @@ public enum StepRule
 }
 
 /// <summary>
-/// A quadratic model of f near theta_0 in an orthonormal basis: rows Y (m x n) that diagonalise the curvature
-/// operator (H, or H^2 for the Hessian-free form) with eigenvalues <see cref="Values"/>, and the true Hessian in that
-/// basis, Y H Y^T, for the predicted decrease g.d + d.Hd/2 that the Levenberg-Marquardt rule compares with the real one.
-/// For the Krylov solvers Y = Q^T V, the Ritz vectors, and g lies in span(V) because Lanczos starts from it.
+/// A quadratic model of f near theta_0 in an orthonormal basis: the rows Y = Q^T V (m x n) diagonalise the curvature
+/// operator (H, or H^2 for the Hessian-free form) with eigenvalues <see cref="Values"/>; <see cref="HessianInBasis"/> is
+/// Y H Y^T, for the predicted decrease g.d + d.Hd/2 that the Levenberg-Marquardt rule compares with the real one.
+/// For the Krylov solvers V is the Lanczos basis and Q the eigenvectors of T, and g lies in span(V) because Lanczos
+/// starts from it; Y is never formed (that would cost k^2 n): a step is (Q a)^T V. For the exact solver V holds the
+/// eigenvectors of H and Q is the identity.
 /// </summary>
-public sealed record CurvatureModel(Tensor Vectors, double[] Values, Tensor HessianInBasis, StepRule Rule, int Products)
+/// <param name="Rotation">Q (m x m), or null for the identity.</param>
+public sealed record CurvatureModel(Tensor Basis, Tensor? Rotation, double[] Values, Tensor HessianInBasis, StepRule Rule, int Products)
 {
     /// <summary>The most negative eigenvalue of H the model saw (a Ritz value: an upper bound on lambda_min(H)).</summary>
     public double MinEigenvalue { get; init; }
@@ -41,11 +44,13 @@ public sealed record CurvatureModel(Tensor Vectors, double[] Values, Tensor Hess
     public (Tensor Step, double Predicted) Step(Tensor gradient, double damping)
     {
         using var scope = NewDisposeScope();
-        var c = Vectors.matmul(gradient);
+        var projected = Basis.matmul(gradient);
+        var c = Rotation is null ? projected : Rotation.t().matmul(projected);
         var w = tensor(Values.Select(v => Weight(v, damping)).ToArray(), ScalarType.Float64);
         var a = c.mul(w).neg();
         var predicted = c.dot(a).item<double>() + HessianInBasis.matmul(a).dot(a).item<double>() / 2;
-        return (a.matmul(Vectors).MoveToOuterDisposeScope(), predicted);
+        var coefficients = Rotation is null ? a : Rotation.matmul(a);
+        return (coefficients.matmul(Basis).MoveToOuterDisposeScope(), predicted);
     }
 }
 
@@ -74,7 +79,7 @@ public static class CurvatureModels
         var before = products.Count;
         var (values, vectors) = linalg.eigh(Hessian(products, n));
         var lambda = values.data<double>().ToArray();
-        return new CurvatureModel(vectors.t().contiguous().MoveToOuterDisposeScope(), lambda, diag(values).MoveToOuterDisposeScope(), rule, products.Count - before)
+        return new CurvatureModel(vectors.t().contiguous().MoveToOuterDisposeScope(), null, lambda, diag(values).MoveToOuterDisposeScope(), rule, products.Count - before)
         {
             MinEigenvalue = lambda[0],
             MaxEigenvalue = lambda[^1],
@@ -92,7 +97,7 @@ public static class CurvatureModels
         var basis = Lanczos.Run(products.Apply, start, k, reorthogonalize);
         var (values, q) = linalg.eigh(basis.Tridiagonal());
         var lambda = values.data<double>().ToArray();
-        return new CurvatureModel(q.t().matmul(basis.Vectors).MoveToOuterDisposeScope(), lambda, diag(values).MoveToOuterDisposeScope(), rule, products.Count - before)
+        return new CurvatureModel(basis.Vectors.MoveToOuterDisposeScope(), q.MoveToOuterDisposeScope(), lambda, diag(values).MoveToOuterDisposeScope(), rule, products.Count - before)
         {
             MinEigenvalue = lambda[0],
             MaxEigenvalue = lambda[^1],
@@ -123,7 +128,7 @@ public static class CurvatureModels
         projected = projected.add(projected.t()).div_(Core.Scalars.Of(2));
         var ritz = linalg.eigvalsh(projected).data<double>().ToArray();
         var (values, q) = linalg.eigh(basis.Tridiagonal());
-        return new CurvatureModel(q.t().matmul(basis.Vectors).MoveToOuterDisposeScope(), values.data<double>().ToArray(),
+        return new CurvatureModel(basis.Vectors.MoveToOuterDisposeScope(), q.MoveToOuterDisposeScope(), values.data<double>().ToArray(),
             q.t().matmul(projected).matmul(q).MoveToOuterDisposeScope(), StepRule.InverseSquareRoot, products.Count - before)
         {
             MinEigenvalue = ritz[0],

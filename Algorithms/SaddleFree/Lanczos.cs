@@ -94,6 +94,7 @@ public static class Lanczos
             basis[j + 1].copy_(w.div(b));
         }
         var m = alpha.Count;
-        return new LanczosBasis(basis.narrow(0, 0, m).clone().MoveToOuterDisposeScope(), [.. alpha], [.. beta]);
+        // A view, not a copy: the k x n buffer is the largest allocation of a step.
+        return new LanczosBasis(basis.narrow(0, 0, m).MoveToOuterDisposeScope(), [.. alpha], [.. beta]);
     }
 }
