@@ -58,7 +58,7 @@ public static class DampingSearch
     }
 
     /// <summary>f at the parameters now in place, forward only, in float64.</summary>
-    public static double Evaluate(Func<Tensor> lossFunction)
+    static double Evaluate(Func<Tensor> lossFunction)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();

@@ -6,7 +6,7 @@ namespace Pipeline.Algorithms.SaddleFree;
 /// untouched). A non-finite loss at a trial point is not this: that step is rejected and reported.
 /// </summary>
 public sealed class NonFiniteLossException(string what, double value)
-    : Exception($"the {what} is {value} at the current parameters, before any step: saddle-free Newton cannot step from here " +
+    : Exception($"the {what} is {value} at the current parameters, so no curvature can be taken there and no step made " +
                 "(the parameters are left unchanged; check the data, the model and the loss for NaN or overflow)")
 {
     public string What { get; } = what;

@@ -18,7 +18,7 @@ namespace Pipeline.Algorithms.SaddleFree;
 /// </list>
 /// <c>signed</c> curvature gives damped Newton, -(H + mu I)^-1 g, the saddle-attracted baseline.
 /// </summary>
-public record SaddleFreeConfig : IConfig<SaddleFreeConfig>
+public sealed record SaddleFreeConfig : IConfig<SaddleFreeConfig>
 {
     /// <summary>The exact solver builds and eigendecomposes an n x n matrix: above this it is refused.</summary>
     public const long MaxExactParameters = 4096;
@@ -55,8 +55,8 @@ public record SaddleFreeConfig : IConfig<SaddleFreeConfig>
     [Param("full re-orthogonalisation of the Lanczos vectors (off: Dauphin's plain three-term recurrence)")]
     public bool Reorthogonalize { get; init; } = true;
 
-    /// <summary>Rules beyond single-field ranges, shared by configs that extend this one.</summary>
-    protected IEnumerable<(bool Holds, string Message)> SaddleFreeRules() =>
+    /// <summary>Rules beyond single-field ranges.</summary>
+    IEnumerable<(bool Holds, string Message)> SaddleFreeRules() =>
     [
         (Damping > 0, $"damping = {Damping:G} must be > 0"),
         (MinDamping > 0, $"min-damping = {MinDamping:G} must be > 0"),

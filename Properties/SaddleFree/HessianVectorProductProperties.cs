@@ -1,6 +1,7 @@
 using FsCheck.Xunit;
 using Pipeline.Algorithms.SaddleFree;
 using TorchSharp;
+using Xunit;
 using static Pipeline.Properties.SaddleFree.Functions;
 using static TorchSharp.torch;
 
@@ -83,5 +84,17 @@ public class HessianVectorProductProperties
         var v = randn(n, ScalarType.Float64, generator: generator);
         var products = At(x, () => a.matmul(x).dot(x).div(2));
         return RelativeError(products.Apply(products.Apply(v)), a.matmul(a.matmul(v))) < 1e-12;
+    }
+
+    /// <summary>A parameter the loss does not read has a zero gradient and a zero row of H (not an autograd error).</summary>
+    [Fact]
+    public void A_parameter_the_loss_does_not_use_gets_zero_gradient_and_curvature()
+    {
+        using var scope = NewDisposeScope();
+        var x = tensor(new[] { 1.0, 2.0 }, ScalarType.Float64).requires_grad_();
+        var unused = tensor(new[] { 3.0 }, ScalarType.Float64).requires_grad_();
+        var products = HessianVectorProducts.At([x, unused], () => x.pow(3).sum());
+        Assert.Equal([3.0, 12.0, 0.0], products.Gradient.data<double>().ToArray());
+        Assert.Equal([6.0, 0.0, 0.0], products.Apply(tensor(new[] { 1.0, 0.0, 1.0 }, ScalarType.Float64)).data<double>().ToArray());
     }
 }
