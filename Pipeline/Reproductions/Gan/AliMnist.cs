@@ -13,12 +13,13 @@ namespace Pipeline.Reproductions.Gan;
 /// ALI on the real MNIST with small MLPs (a CPU-scale stand-in for the paper's image experiments, gan.md 4.3): the
 /// evaluation metrics over training, then a grid of samples and a grid of test images beside their reconstructions
 /// from the final checkpoint. For scale, the reconstruction error is set beside two references that involve no
-/// inference: a different test image, and the mean training image.
+/// inference (a different test image, the mean training image), and a classifier says whether reconstructions keep
+/// their image's digit and which digits the samples show.
 /// </summary>
 public sealed class AliMnist : IReproduction
 {
     public string Name => "ali-mnist";
-    public string Summary => "ALI on MNIST (small MLPs): samples and reconstructions grids, reconstruction error against references";
+    public string Summary => "ALI on MNIST (small MLPs): samples and reconstructions grids; reconstruction error and kept digits against references";
     public string Paper => "Dumoulin et al. 2017 (ALI), sections 4.1-4.3 (samples and reconstructions), at CPU scale";
 
     public async Task Run(ReproductionContext context, CancellationToken cancellation)
@@ -56,12 +57,33 @@ public sealed class AliMnist : IReproduction
         var checkpoint = outcome.Directory.CheckpointStore(3).Latest() ?? throw new InvalidOperationException($"{outcome.Directory.Path} has no checkpoint");
         using var state = Ali.Load(config, checkpoint.Payload, CPU);
         using var test = TestImages(mnist);
+        using var judge = AliDigitJudge.Train(mnist, context.Seed);
+        context.Report.Table(Digits(state, judge, test, mnist, context.Seed));
+
         var samples = context.PathOf("samples.png");
         File.WriteAllBytes(samples, AliGrids.Samples(state, SeedMix.Mix(context.Seed, 1, stream: 48)));
         context.Report.Figure(samples, "64 samples G_x(z), z ~ N(0, I), from the final networks.");
         var reconstructions = context.PathOf("reconstructions.png");
         File.WriteAllBytes(reconstructions, AliGrids.Reconstructions(state, test, SeedMix.Mix(context.Seed, 2, stream: 48)));
         context.Report.Figure(reconstructions, "64 test images (odd columns) and their reconstructions G_x(G_z(x)) (even columns).");
+    }
+
+    /// <summary>
+    /// What the reference classifier sees: its accuracy on the test images, how often a reconstruction shows its
+    /// image's digit (chance: 10%), and how the digits of 1,000 samples spread over the ten classes.
+    /// </summary>
+    static ReportTable Digits(AliState state, AliDigitJudge judge, Tensor test, Mnist mnist, int seed)
+    {
+        using var scope = NewDisposeScope();
+        var labels = tensor(mnist.Test.Labels.AsSpan(0, (int)test.shape[0]).ToArray(), dtype: ScalarType.Byte).to_type(ScalarType.Int64);
+        double Agreement(Tensor images) => 100 * judge.Digits(images).eq(labels).to_type(ScalarType.Float64).mean().item<double>();
+        var reconstructions = AliInference.Reconstruct(state, test, SeedMix.Mix(seed, 3, stream: 48));
+        var sampleDigits = judge.Digits(AliInference.Sample(state, 1000, SeedMix.Mix(seed, 4, stream: 48))).bincount(null, minlength: 10);
+        var counts = sampleDigits.data<long>().ToArray();
+        return new ReportTable("digits", "Digits as the reference MNIST classifier sees them (1,000 test images, 1,000 samples)",
+            ["classifier accuracy on the test images %", "reconstructions showing their image's digit %", "chance %",
+             "digits present among the samples", "largest digit's share of the samples %", "samples per digit 0-9"],
+            [[Agreement(test), Agreement(reconstructions), 10.0, counts.Count(c => c > 0), 100.0 * counts.Max() / counts.Sum(), string.Join(" ", counts)]]);
     }
 
     static Tensor TestImages(Mnist mnist)
