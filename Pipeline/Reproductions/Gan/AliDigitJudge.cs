@@ -1,5 +1,6 @@
 using Pipeline.Algorithms.Classifier;
 using Pipeline.Algorithms.Core;
+using Pipeline.Algorithms.Optim;
 using Pipeline.Environments.Data;
 using static TorchSharp.torch;
 
@@ -10,7 +11,7 @@ namespace Pipeline.Reproductions.Gan;
 /// reconstruction G_x(G_z(x)) show the digit x shows, and which digits do the samples show? Pixel error cannot say:
 /// ALI's reconstructions aim at the same content, not the same pixels (ALI paper, section 4).
 /// </summary>
-public sealed class AliDigitJudge(MlpClassifierState classifier) : IDisposable
+public sealed class AliDigitJudge(ModelState<MlpClassifierConfig, Mlp> classifier) : IDisposable
 {
     public static AliDigitJudge Train(Mnist mnist, int seed, int steps = 3000)
     {
