@@ -2,7 +2,6 @@ using FsCheck.Xunit;
 using Pipeline.Algorithms.Gan;
 using Pipeline.Algorithms.Gan.Ali;
 using Pipeline.Environments.Data.Toy;
-using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
 

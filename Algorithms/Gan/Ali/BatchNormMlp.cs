@@ -1,4 +1,3 @@
-using Pipeline.Algorithms.Core;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,4 +1,3 @@
-using Pipeline.Algorithms.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,4 @@
 using Pipeline.Algorithms.Core;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

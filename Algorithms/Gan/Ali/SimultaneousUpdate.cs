@@ -1,6 +1,5 @@
 using Pipeline.Algorithms.Core;
 using Pipeline.Algorithms.Optim;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Algorithms.Gan.Ali;

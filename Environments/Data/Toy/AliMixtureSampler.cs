@@ -13,11 +13,11 @@ public sealed class AliMixtureSampler : IDisposable
     readonly Tensor points;
     readonly EpochShuffler shuffler;
 
-    public AliMixtureSampler(int batchSize, int seed, int dataSeed, int points = AliMixture.Points)
+    public AliMixtureSampler(int batchSize, int seed, int dataSeed)
     {
         using var generator = new Generator(SeedMix.Mix(dataSeed, 0, stream: 41));
-        this.points = AliMixture.Draw(points, generator).DetachFromDisposeScope();
-        shuffler = new EpochShuffler(points, batchSize, seed);
+        points = AliMixture.Draw(AliMixture.Points, generator).DetachFromDisposeScope();
+        shuffler = new EpochShuffler(AliMixture.Points, batchSize, seed);
     }
 
     /// <summary>Batch <paramref name="index"/> (0-based), batch x 2 float32.</summary>

@@ -2,7 +2,6 @@ using Pipeline.Algorithms.Core;
 using Pipeline.Algorithms.Gan.Ali;
 using Pipeline.Environments.Data;
 using Pipeline.Environments.Data.Toy;
-using Pipeline.Reports;
 using Pipeline.Stages.Graph;
 using Pipeline.Stages.Training;
 using static TorchSharp.torch;
