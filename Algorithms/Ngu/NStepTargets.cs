@@ -1,0 +1,55 @@
+using Pipeline.Algorithms.Core;
+using static TorchSharp.torch;
+
+namespace Pipeline.Algorithms.Ngu;
+
+/// <summary>
+/// R2D2's n-step double-Q targets over a sequence (R2D2 section 2.3; irm_ngu.md 2.10):
+/// y_t = h( sum_{k&lt;n} gamma^k r_{t+k} + gamma^n h^-1(Q(s_{t+n}, a*; theta-)) ), a* chosen by the online network,
+/// for t in [0, L - n). Rewards after a termination are not summed and a terminated target does not bootstrap; a target
+/// whose bootstrap step is padding without a termination (a time-limit truncation) cannot be formed and is not valid.
+/// </summary>
+public static class NStepTargets
+{
+    /// <param name="rewards">[B, L] rewards r_t.</param>
+    /// <param name="terminal">[B, L] 1 where the episode terminated after step t.</param>
+    /// <param name="mask">[B, L] 1 on real steps, 0 on padding.</param>
+    /// <param name="gamma">[B] discount of each sequence's policy.</param>
+    /// <param name="bootstrap">[B, L] the target network's Q(s_t, a*_t), in the transformed space.</param>
+    /// <param name="rescale">h, or the identity.</param>
+    /// <param name="unscale">h^-1, or the identity.</param>
+    /// <returns>targets and validity, each [B, L - n].</returns>
+    public static (Tensor Targets, Tensor Valid) Compute(Tensor rewards, Tensor terminal, Tensor mask, Tensor gamma, Tensor bootstrap,
+        int n, Func<Tensor, Tensor> rescale, Func<Tensor, Tensor> unscale)
+    {
+        var length = rewards.shape[1];
+        if (length <= n) throw new ArgumentException($"sequences of {length} steps are too short for {n}-step targets", nameof(rewards));
+        using var scope = NewDisposeScope();
+        var span = length - n;
+        var discount = gamma.unsqueeze(1);
+        var sum = zeros_like(rewards.narrow(1, 0, span));
+        var alive = ones_like(sum);
+        var power = ones_like(discount);
+        for (var k = 0; k < n; k++)
+        {
+            sum = sum.add(alive.mul(power).mul(rewards.narrow(1, k, span)).mul(mask.narrow(1, k, span)));
+            alive = alive.mul(terminal.narrow(1, k, span).neg().add(Scalars.Of(1)));
+            power = power.mul(discount);
+        }
+        var bootstrapMask = mask.narrow(1, n, span);
+        var targets = rescale(sum.add(alive.mul(bootstrapMask).mul(power).mul(unscale(bootstrap.narrow(1, n, span)))));
+        // Valid: a real step whose target either terminated within n steps or has its bootstrap step.
+        var valid = mask.narrow(1, 0, span).mul(alive.mul(bootstrapMask.neg().add(Scalars.Of(1))).neg().add(Scalars.Of(1)));
+        return (targets.MoveToOuterDisposeScope(), valid.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>R2D2's sequence priority eta max_t |td_t| + (1 - eta) mean_t |td_t| over the valid steps, [B].</summary>
+    public static Tensor SequencePriorities(Tensor absoluteTd, Tensor valid, double eta)
+    {
+        using var scope = NewDisposeScope();
+        var masked = absoluteTd.mul(valid);
+        var count = valid.sum(1).clamp_min(Scalars.Of(1));
+        var priorities = masked.amax(1).mul(Scalars.Of(eta)).add(masked.sum(1).div(count).mul(Scalars.Of(1 - eta)));
+        return priorities.MoveToOuterDisposeScope();
+    }
+}

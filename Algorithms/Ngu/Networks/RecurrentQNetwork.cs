@@ -1,0 +1,52 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pipeline.Algorithms.Ngu.Networks;
+
+/// <summary>The inputs of one unroll of the Q-network, each [B, T, ...] (T = 1 when acting).</summary>
+public sealed record QInputs(Tensor Observations, Tensor PreviousActions, Tensor PreviousExtrinsic, Tensor PreviousIntrinsic, Tensor Policies);
+
+/// <summary>
+/// R2D2's recurrent dueling Q-network with NGU's inputs (R2D2 section 2; NGU section 3, appendix H): the torso's features
+/// concatenated with a one-hot of the previous action, the previous extrinsic and intrinsic rewards and a one-hot of the
+/// policy index j (so one network holds all N policies Q(x, a, beta_j)), then an LSTM, then value and advantage heads,
+/// Q = V + A - mean(A).
+/// </summary>
+public sealed class RecurrentQNetwork : nn.Module<QInputs, (Tensor H, Tensor C), (Tensor Q, Tensor H, Tensor C)>
+{
+    readonly Torso torso;
+    readonly LSTM lstm;
+    readonly Sequential value, advantage;
+    readonly int actions, policies;
+
+    public RecurrentQNetwork(int[] observationShape, int actions, int policies, int torsoFeatures, int hidden, int duelingHidden, Device device)
+        : base("r2d2-q")
+    {
+        (this.actions, this.policies, Hidden) = (actions, policies, hidden);
+        torso = new Torso("torso", observationShape, torsoFeatures, device);
+        lstm = nn.LSTM(torsoFeatures + actions + 2 + policies, hidden, batchFirst: true, device: device);
+        value = nn.Sequential(nn.Linear(hidden, duelingHidden, device: device), nn.ReLU(), nn.Linear(duelingHidden, 1, device: device));
+        advantage = nn.Sequential(nn.Linear(hidden, duelingHidden, device: device), nn.ReLU(), nn.Linear(duelingHidden, actions, device: device));
+        RegisterComponents();
+    }
+
+    public int Hidden { get; }
+
+    /// <summary>Unrolls over [B, T] from the recurrent state (h, c), each [B, Hidden]; returns Q [B, T, A] and the final state.</summary>
+    public override (Tensor Q, Tensor H, Tensor C) forward(QInputs x, (Tensor H, Tensor C) state)
+    {
+        using var scope = NewDisposeScope();
+        var (b, t) = (x.Observations.shape[0], x.Observations.shape[1]);
+        var features = torso.call(x.Observations.flatten(0, 1)).view(b, t, -1);
+        var dtype = features.dtype;
+        // Previous action -1 (episode start) becomes an all-zero one-hot.
+        var previous = nn.functional.one_hot(x.PreviousActions.add(1), actions + 1).narrow(-1, 1, actions).to_type(dtype);
+        var policy = nn.functional.one_hot(x.Policies, policies).to_type(dtype).unsqueeze(1).expand(b, t, policies);
+        var input = cat([features, previous, x.PreviousExtrinsic.unsqueeze(-1), x.PreviousIntrinsic.unsqueeze(-1), policy], -1);
+        var (output, h, c) = lstm.call(input, (state.H.unsqueeze(0), state.C.unsqueeze(0)));
+        var a = advantage.call(output);
+        var q = value.call(output).add(a).sub(a.mean([-1], keepdim: true));
+        return (q.MoveToOuterDisposeScope(), h.squeeze(0).MoveToOuterDisposeScope(), c.squeeze(0).MoveToOuterDisposeScope());
+    }
+}

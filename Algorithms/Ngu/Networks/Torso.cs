@@ -1,0 +1,37 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pipeline.Algorithms.Ngu.Networks;
+
+/// <summary>
+/// The feature extractor shared by NGU's networks, chosen by the observation's rank: for [C, H, W] grids the Disco Maze
+/// torso of Table 7 (3x3 convolutions, stride 1, 16 then 32 filters) and a dense layer; for flat [D] observations
+/// two dense layers. Maps [N, ...observation] to [N, Features].
+/// </summary>
+public sealed class Torso : nn.Module<Tensor, Tensor>
+{
+    readonly Sequential layers;
+
+    public Torso(string name, int[] observationShape, int features, Device device) : base(name)
+    {
+        Features = features;
+        layers = observationShape.Length switch
+        {
+            3 => nn.Sequential(
+                nn.Conv2d(observationShape[0], 16, 3, stride: 1, padding: 1, device: device), nn.ReLU(),
+                nn.Conv2d(16, 32, 3, stride: 1, padding: 1, device: device), nn.ReLU(),
+                nn.Flatten(),
+                nn.Linear(32L * observationShape[1] * observationShape[2], features, device: device), nn.ReLU()),
+            1 => nn.Sequential(
+                nn.Linear(observationShape[0], features, device: device), nn.ReLU(),
+                nn.Linear(features, features, device: device), nn.ReLU()),
+            _ => throw new ArgumentException($"observations must have shape [C, H, W] or [D]; got [{string.Join(", ", observationShape)}]", nameof(observationShape)),
+        };
+        RegisterComponents();
+    }
+
+    public int Features { get; }
+
+    public override Tensor forward(Tensor observations) => layers.call(observations);
+}

@@ -1,0 +1,145 @@
+using LanguageExt;
+using LanguageExt.Common;
+using Pipeline.Algorithms.Core;
+
+namespace Pipeline.Algorithms.Ngu;
+
+/// <summary>
+/// Never Give Up (Badia et al. 2020) on an R2D2 learner (Kapturowski et al. 2019): every hyperparameter with its paper
+/// default (Table 6 of NGU unless a comment says otherwise; irm_ngu.md 2.1-2.6, 2.10). The paper contradicts itself in
+/// places (irm_ngu.md 2.12); the choices made here:
+/// kernel epsilon 1e-4 (Table 6, not the text's 1e-3; Disco Maze recipes set Table 7's 0.01);
+/// rescaling epsilon 1e-3 (Table 6 and R2D2, not appendix E's 1e-2);
+/// priority exponent 0.9 with eta 0.9 (Table 6 and R2D2, not appendix A's "1.0");
+/// actor j follows policy j mod N (not the printed j mod (N - 1), which never uses beta_{N-1});
+/// burn-in 40 of the 80 steps (R2D2; NGU does not restate it);
+/// n-step double-Q targets with h (R2D2), not NGU's transformed Retrace: Retrace needs the behaviour policy's
+/// probabilities, and n-step is what the issue allows as the alternative.
+/// The observation shape and action count come from the environment (<see cref="NguSpec"/>).
+/// </summary>
+public sealed record NguConfig : IConfig<NguConfig>
+{
+    public const string Learned = "learned", RandomEmbedding = "random-embedding", None = "none";
+    public const string Rescaled = "h", Identity = "identity";
+
+    public NguSpec Spec { get; init; } = new([1, 10, 10], 2);
+
+    [Param("intrinsic reward: learned (NGU: inverse-dynamics embedding), random-embedding (a fixed random f, the paper's ablation) or none (plain R2D2)", OneOf = [Learned, RandomEmbedding, None])]
+    public string Intrinsic { get; init; } = Learned;
+
+    [Param("multiply the episodic reward by RND's life-long novelty clip(alpha, 1, L) (section 2)")]
+    public bool LifelongNovelty { get; init; } = true;
+
+    [Param("number of policies N in the family (beta_i, gamma_i) (2.4)", Min = 1, Max = 256)]
+    public int Policies { get; init; } = 32;
+
+    [Param("intrinsic reward scale beta of the most exploratory policy (Table 6)", Min = 0, Max = 100)]
+    public double IntrinsicScale { get; init; } = 0.3;
+
+    [Param("discount of the exploitative policy, gamma_0 (2.4)", Min = 0, Max = 0.99999)]
+    public double GammaMax { get; init; } = 0.997;
+
+    [Param("discount of the most exploratory policy, gamma_{N-1} (2.4)", Min = 0, Max = 0.99999)]
+    public double GammaMin { get; init; } = 0.99;
+
+    [Param("Adam learning rate of the Q-network (Table 6)", Min = 1e-7, Max = 1)]
+    public double LearningRate { get; init; } = 1e-4;
+
+    [Param("Adam learning rate of the embedding and RND networks (Table 6)", Min = 1e-7, Max = 1)]
+    public double EmbeddingLearningRate { get; init; } = 5e-4;
+
+    [Param("Adam epsilon (Table 6)", Min = 1e-12, Max = 1)]
+    public double AdamEpsilon { get; init; } = 1e-4;
+
+    [Param("global gradient-norm clip of every loss (Table 6)", Min = 1e-6)]
+    public double ClipNorm { get; init; } = 40;
+
+    [Param("sequences per learner batch (Table 6)", Min = 1, Max = 4096)]
+    public int BatchSize { get; init; } = 64;
+
+    [Param("steps per replayed sequence, burn-in included (Table 6 trace length)", Min = 2, Max = 10000)]
+    public int SequenceLength { get; init; } = 80;
+
+    [Param("steps between the starts of adjacent sequences; overlap = sequence-length - replay-period (Table 6)", Min = 1, Max = 10000)]
+    public int ReplayPeriod { get; init; } = 40;
+
+    [Param("leading steps of each sequence that only unroll the LSTM from the stored state (R2D2 section 3)", Min = 0, Max = 10000)]
+    public int BurnIn { get; init; } = 40;
+
+    [Param("n of the n-step double-Q target (R2D2)", Min = 1, Max = 100)]
+    public int NStep { get; init; } = 5;
+
+    [Param("value rescaling of the targets: h (R2D2) or identity (NGU's Disco Maze, Table 7)", OneOf = [Rescaled, Identity])]
+    public string Rescaling { get; init; } = Rescaled;
+
+    [Param("epsilon of h(z) = sign(z)(sqrt(|z|+1) - 1) + eps z (Table 6)", Min = 1e-8, Max = 1)]
+    public double RescalingEpsilon { get; init; } = 1e-3;
+
+    [Param("eta of a sequence's priority eta max|td| + (1 - eta) mean|td| (R2D2)", Min = 0, Max = 1)]
+    public double PriorityEta { get; init; } = 0.9;
+
+    [Param("learner updates between copies of the online network into the target network (Table 6)", Min = 1)]
+    public int TargetUpdatePeriod { get; init; } = 1500;
+
+    [Param("units of the torso's dense output", Min = 1, Max = 8192)]
+    public int TorsoFeatures { get; init; } = 256;
+
+    [Param("LSTM units (R2D2: 512)", Min = 1, Max = 8192)]
+    public int Hidden { get; init; } = 512;
+
+    [Param("units of the hidden layer of each dueling head (R2D2: 512)", Min = 1, Max = 8192)]
+    public int DuelingHidden { get; init; } = 512;
+
+    [Param("size of the controllable-state embedding f(x) (appendix B.1)", Min = 1, Max = 4096)]
+    public int EmbeddingSize { get; init; } = 32;
+
+    [Param("last steps of each sequence used for the action-prediction and RND losses (appendix A)", Min = 1, Max = 10000)]
+    public int AuxiliarySteps { get; init; } = 5;
+
+    [Param("L2 weight of the action-prediction network (Table 6)", Min = 0, Max = 1)]
+    public double ActionPredictionL2 { get; init; } = 1e-5;
+
+    [Param("RND output size", Min = 1, Max = 4096)]
+    public int RndOutputs { get; init; } = 128;
+
+    [Param("clip L of the life-long multiplier (Table 6)", Min = 1, Max = 1000)]
+    public double RndClip { get; init; } = 5;
+
+    [Param("episodic memory capacity, a ring buffer (Table 6)", Min = 1, Max = 10_000_000)]
+    public int EpisodicCapacity { get; init; } = 30_000;
+
+    [Param("k nearest neighbours of the episodic kernel (Table 6)", Min = 1, Max = 1000)]
+    public int Neighbours { get; init; } = 10;
+
+    [Param("epsilon of the inverse kernel (Table 6; section 2 says 1e-3, Table 7 0.01 for Disco Maze)", Min = 1e-12, Max = 10)]
+    public double KernelEpsilon { get; init; } = 1e-4;
+
+    [Param("cluster distance xi (Table 6)", Min = 0, Max = 10)]
+    public double ClusterDistance { get; init; } = 0.008;
+
+    [Param("pseudo-count constant c (Table 6)", Min = 1e-12, Max = 10)]
+    public double PseudoCount { get; init; } = 0.001;
+
+    [Param("maximum similarity s_m above which the episodic reward is 0 (Table 6)", Min = 0)]
+    public double MaxSimilarity { get; init; } = 8;
+
+    public EpisodicKernel Kernel => new(Neighbours, KernelEpsilon, ClusterDistance, PseudoCount, MaxSimilarity);
+
+    public double Beta(int policy) => Intrinsic == None ? 0 : PolicyFamily.Beta(policy, Policies, IntrinsicScale);
+    public double Gamma(int policy) => PolicyFamily.Gamma(policy, Policies, GammaMax, GammaMin);
+
+    public Validation<Error, NguConfig> Validate() => ConfigRules.Check(this,
+        (BurnIn + NStep < SequenceLength, $"burn-in ({BurnIn}) + n-step ({NStep}) must be less than sequence-length ({SequenceLength}) so every sequence has a target"),
+        (ReplayPeriod <= SequenceLength, $"replay-period ({ReplayPeriod}) must not exceed sequence-length ({SequenceLength}): sequences would skip steps"),
+        (AuxiliarySteps < SequenceLength, $"auxiliary-steps ({AuxiliarySteps}) must be less than sequence-length ({SequenceLength})"),
+        (GammaMin <= GammaMax, $"gamma-min ({GammaMin}) must not exceed gamma-max ({GammaMax})"),
+        (Spec.ActionCount >= 2, $"the environment must have at least 2 actions; it has {Spec.ActionCount}"),
+        (Spec.ObservationShape.Length is 1 or 3 && Spec.ObservationShape.All(d => d > 0),
+            $"observations must have a positive shape [C, H, W] or [D]; got [{string.Join(", ", Spec.ObservationShape)}]"));
+}
+
+/// <summary>What the networks need to know about the environment.</summary>
+public sealed record NguSpec(int[] ObservationShape, int ActionCount)
+{
+    public int ObservationSize => ObservationShape.Aggregate(1, (a, b) => a * b);
+}

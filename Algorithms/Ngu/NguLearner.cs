@@ -1,0 +1,224 @@
+using Pipeline.Algorithms.Core;
+using Pipeline.Algorithms.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pipeline.Algorithms.Ngu;
+
+/// <summary>
+/// The learner's state: online and target Q-networks, the embedding and RND networks, an Adam state per loss, the
+/// generator and the number of updates. <see cref="Priorities"/> holds the new priorities of the last batch's sequences,
+/// in batch order, for the replay.
+/// </summary>
+public sealed class NguLearnerState(NguConfig config, NguNetworks online, NguNetworks target, AdamState q, AdamState? embedding,
+    AdamState? rnd, Generator generator, Tensor betas, Tensor gammas) : IDisposable
+{
+    public NguConfig Config { get; } = config;
+    public NguNetworks Online { get; } = online;
+    public NguNetworks Target { get; } = target;
+    public AdamState QAdam { get; } = q;
+    public AdamState? EmbeddingAdam { get; } = embedding;
+    public AdamState? RndAdam { get; } = rnd;
+    public Generator Generator { get; } = generator;
+    /// <summary>beta_j and gamma_j of every policy, [N], on the device.</summary>
+    public Tensor Betas { get; } = betas;
+    public Tensor Gammas { get; } = gammas;
+    public long Updates { get; internal set; }
+    public double[] Priorities { get; internal set; } = [];
+
+    public void Dispose()
+    {
+        Online.Dispose();
+        Target.Dispose();
+        QAdam.Dispose();
+        EmbeddingAdam?.Dispose();
+        RndAdam?.Dispose();
+        Generator.Dispose();
+        Betas.Dispose();
+        Gammas.Dispose();
+    }
+}
+
+/// <summary>
+/// One R2D2 learner update with NGU's auxiliary losses (NGU appendix A; R2D2 section 2.3), as a pure Init/Update pair:
+/// burn-in unrolls online and target networks from the stored state without gradients, n-step double-Q targets with the
+/// value rescaling h train the Q-network on the rest (importance-weighted squared TD, clipped global gradient norm),
+/// the sequence priorities eta max|td| + (1 - eta) mean|td| are returned for the replay, the target network is a copy
+/// every <see cref="NguConfig.TargetUpdatePeriod"/> updates; the embedding (inverse dynamics, cross-entropy + L2) and RND's
+/// predictor learn on the last <see cref="NguConfig.AuxiliarySteps"/> transitions of each sequence.
+/// </summary>
+public sealed class NguLearner : IAlgorithm<NguConfig, NguLearnerState, SequenceBatch>
+{
+    public static NguLearnerState Init(NguConfig config, int seed, Device device)
+    {
+        var generator = new Generator((ulong)seed, device);
+        var online = new NguNetworks(config, generator, device);
+        var target = new NguNetworks(config, generator, device);
+        target.Load(online.Snapshot(0));
+        foreach (var p in target.Parameters) p.requires_grad = false;
+        var betas = tensor(Enumerable.Range(0, config.Policies).Select(config.Beta).Select(v => (float)v).ToArray(), device: device);
+        var gammas = tensor(Enumerable.Range(0, config.Policies).Select(config.Gamma).Select(v => (float)v).ToArray(), device: device);
+        return new NguLearnerState(config, online, target, Adam.Init(online.Q.parameters().ToList()),
+            config.Intrinsic == NguConfig.Learned ? Adam.Init(online.Embedding!.parameters().ToList()) : null,
+            online.Rnd is { } rnd ? Adam.Init(rnd.TrainedParameters.ToList()) : null,
+            generator, betas, gammas);
+    }
+
+    public static Step<NguLearnerState> Update(NguLearnerState state, SequenceBatch batch)
+    {
+        var config = state.Config;
+        CheckBatch(config, batch);
+        using var scope = NewDisposeScope();
+        var (qLoss, qMean, tdMean) = QStep(state, batch);
+        var (actionLoss, actionAccuracy) = state.EmbeddingAdam is null ? (double.NaN, double.NaN) : EmbeddingStep(state, batch);
+        var rndLoss = state.RndAdam is null ? double.NaN : RndStep(state, batch);
+        state.Updates++;
+        if (state.Updates % config.TargetUpdatePeriod == 0)
+        {
+            using var snapshot = state.Online.Snapshot(state.Updates);
+            state.Target.Load(snapshot);
+        }
+        var metrics = new List<(string, double)> { ("loss", qLoss), ("q_mean", qMean), ("td_abs_mean", tdMean), ("priority_mean", state.Priorities.Average()) };
+        if (!double.IsNaN(actionLoss)) metrics.AddRange([("action_loss", actionLoss), ("action_accuracy", actionAccuracy)]);
+        if (!double.IsNaN(rndLoss)) metrics.Add(("rnd_loss", rndLoss));
+        return new Step<NguLearnerState>(state, Metrics.Of([.. metrics]));
+    }
+
+    static (double Loss, double QMean, double TdMean) QStep(NguLearnerState state, SequenceBatch batch)
+    {
+        var config = state.Config;
+        var (burn, length) = ((long)config.BurnIn, batch.Length - config.BurnIn);
+        var online = state.Online.Q;
+        var target = state.Target.Q;
+        var onlineState = (batch.InitialH, batch.InitialC);
+        var targetState = onlineState;
+        if (burn > 0)
+        {
+            using var _ = no_grad();
+            var (_, h, c) = online.call(batch.Inputs(0, burn), onlineState);
+            var (_, th, tc) = target.call(batch.Inputs(0, burn), targetState);
+            (onlineState, targetState) = ((h, c), (th, tc));
+        }
+        var q = online.call(batch.Inputs(burn, length), onlineState).Q;
+        Tensor bootstrap;
+        using (no_grad())
+        {
+            var qTarget = target.call(batch.Inputs(burn, length), targetState).Q;
+            bootstrap = qTarget.gather(2, q.detach().argmax(-1, keepdim: true)).squeeze(-1);
+        }
+        var taken = q.gather(2, batch.Actions.narrow(1, burn, length).unsqueeze(-1)).squeeze(-1);
+        var beta = state.Betas.index_select(0, batch.Policies).unsqueeze(1);
+        var rewards = batch.Extrinsic.narrow(1, burn, length).add(batch.Intrinsic.narrow(1, burn, length).mul(beta));
+        var epsilon = config.RescalingEpsilon;
+        var rescaled = config.Rescaling == NguConfig.Rescaled;
+        var (targets, valid) = NStepTargets.Compute(rewards, batch.Terminal.narrow(1, burn, length), batch.Mask.narrow(1, burn, length),
+            state.Gammas.index_select(0, batch.Policies), bootstrap, config.NStep,
+            z => rescaled ? ValueRescaling.H(z, epsilon) : z, z => rescaled ? ValueRescaling.Inverse(z, epsilon) : z);
+        var span = targets.shape[1];
+        var td = targets.sub(taken.narrow(1, 0, span));
+        var perSequence = td.mul(td).mul(valid).sum(1).div(valid.sum(1).clamp_min(Scalars.Of(1)));
+        var loss = perSequence.mul(batch.Weights).mean();
+        online.zero_grad();
+        loss.backward();
+        nn.utils.clip_grad_norm_(online.parameters(), config.ClipNorm);
+        Adam.Update(new AdamConfig(config.LearningRate, 0.9, 0.999, config.AdamEpsilon), state.QAdam, online.parameters().ToList());
+        var absolute = td.detach().abs();
+        state.Priorities = NStepTargets.SequencePriorities(absolute, valid, config.PriorityEta).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
+        var count = valid.sum().item<float>();
+        var qMean = count > 0 ? taken.detach().narrow(1, 0, span).mul(valid).sum().item<float>() / count : 0;
+        var tdMean = count > 0 ? absolute.mul(valid).sum().item<float>() / count : 0;
+        return (loss.item<float>(), qMean, tdMean);
+    }
+
+    /// <summary>The pairs (x_t, a_t, x_{t+1}) of the last auxiliary steps, with 1 where both steps are real.</summary>
+    static (Tensor Now, Tensor Next, Tensor Actions, Tensor Valid) LastTransitions(NguConfig config, SequenceBatch batch)
+    {
+        var k = config.AuxiliarySteps;
+        var start = batch.Length - 1 - k;
+        var now = batch.Observations.narrow(1, start, k).flatten(0, 1);
+        var next = batch.Observations.narrow(1, start + 1, k).flatten(0, 1);
+        return (now, next, batch.Actions.narrow(1, start, k).flatten(), batch.Mask.narrow(1, start + 1, k).flatten());
+    }
+
+    static (double Loss, double Accuracy) EmbeddingStep(NguLearnerState state, SequenceBatch batch)
+    {
+        var config = state.Config;
+        var embedding = state.Online.Embedding!;
+        var (now, next, actions, valid) = LastTransitions(config, batch);
+        var count = valid.sum().item<float>();
+        if (count == 0) return (0, 0);
+        var logits = embedding.ActionLogits(embedding.call(now), embedding.call(next));
+        var crossEntropy = nn.functional.cross_entropy(logits, actions, reduction: nn.Reduction.None).mul(valid).sum().div(Scalars.Of(count));
+        var l2 = embedding.parameters().Select(p => p.mul(p).sum()).Aggregate((a, b) => a.add(b));
+        var loss = crossEntropy.add(l2.mul(Scalars.Of(config.ActionPredictionL2)));
+        embedding.zero_grad();
+        loss.backward();
+        nn.utils.clip_grad_norm_(embedding.parameters(), config.ClipNorm);
+        Adam.Update(new AdamConfig(config.EmbeddingLearningRate, 0.9, 0.999, config.AdamEpsilon), state.EmbeddingAdam!, embedding.parameters().ToList());
+        var correct = logits.detach().argmax(-1).eq(actions).to_type(ScalarType.Float32).mul(valid).sum().item<float>();
+        return (crossEntropy.item<float>(), correct / count);
+    }
+
+    static double RndStep(NguLearnerState state, SequenceBatch batch)
+    {
+        var config = state.Config;
+        var rnd = state.Online.Rnd!;
+        var (_, next, _, valid) = LastTransitions(config, batch);
+        var count = valid.sum().item<float>();
+        if (count == 0) return 0;
+        var loss = rnd.call(next).mul(valid).sum().div(Scalars.Of(count));
+        rnd.zero_grad();
+        loss.backward();
+        var trained = rnd.TrainedParameters.ToList();
+        nn.utils.clip_grad_norm_(trained, config.ClipNorm);
+        Adam.Update(new AdamConfig(config.EmbeddingLearningRate, 0.9, 0.999, config.AdamEpsilon), state.RndAdam!, trained.Cast<Tensor>().ToList());
+        return loss.item<float>();
+    }
+
+    static void CheckBatch(NguConfig config, SequenceBatch batch)
+    {
+        if (batch.Length != config.SequenceLength)
+            throw new ArgumentException($"batch sequences have {batch.Length} steps; the config expects sequence-length {config.SequenceLength}", nameof(batch));
+        var expected = new long[] { batch.Size, batch.Length }.Concat(config.Spec.ObservationShape.Select(d => (long)d)).ToArray();
+        if (!batch.Observations.shape.SequenceEqual(expected))
+            throw new ArgumentException($"observations have shape [{string.Join(", ", batch.Observations.shape)}]; expected [{string.Join(", ", expected)}]", nameof(batch));
+        if (batch.InitialH.shape[^1] != config.Hidden)
+            throw new ArgumentException($"initial LSTM state has {batch.InitialH.shape[^1]} units; the config has hidden {config.Hidden}", nameof(batch));
+    }
+
+    public static byte[] Save(NguLearnerState state)
+    {
+        using var archive = new TensorArchiveWriter("ngu-learner");
+        archive.AddAll("online", state.Online.Parameters).AddAll("target", state.Target.Parameters);
+        state.QAdam.Save(archive, "adam.q");
+        state.EmbeddingAdam?.Save(archive, "adam.embedding");
+        state.RndAdam?.Save(archive, "adam.rnd");
+        archive.Add("generator", state.Generator).Add("updates", state.Updates);
+        return archive.ToArray();
+    }
+
+    public static NguLearnerState Load(NguConfig config, byte[] payload, Device device)
+    {
+        var state = Init(config, 0, device);
+        try
+        {
+            using var archive = new TensorArchiveReader(payload, "ngu-learner");
+            using (no_grad())
+            {
+                archive.ReadAllInto("online", state.Online.Parameters);
+                archive.ReadAllInto("target", state.Target.Parameters);
+            }
+            state.QAdam.Load(archive, "adam.q");
+            state.EmbeddingAdam?.Load(archive, "adam.embedding");
+            state.RndAdam?.Load(archive, "adam.rnd");
+            archive.ReadInto("generator", state.Generator);
+            state.Updates = archive.ReadLong("updates");
+            return state;
+        }
+        catch
+        {
+            state.Dispose();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using Pipeline.Algorithms.Ngu;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Pipeline.Properties.Ngu;
+
+/// <summary>The R2D2/NGU learner on small synthetic sequence batches.</summary>
+public class NguLearnerTests
+{
+    internal static readonly NguConfig Tiny = new()
+    {
+        Spec = new NguSpec([4], 3), Policies = 2, SequenceLength = 8, ReplayPeriod = 4, BurnIn = 2, NStep = 2, BatchSize = 4,
+        Hidden = 16, TorsoFeatures = 16, DuelingHidden = 16, EmbeddingSize = 8, AuxiliarySteps = 3, RndOutputs = 8,
+        TargetUpdatePeriod = 5, LearningRate = 1e-3,
+    };
+
+    /// <summary>B sequences of random steps; the last sequence terminates after step 4 and is padded after it.</summary>
+    internal static SequenceBatch Batch(NguConfig config, int seed)
+    {
+        using var g = new Generator((ulong)seed);
+        var (b, t, a) = (config.BatchSize, config.SequenceLength, config.Spec.ActionCount);
+        var mask = ones(b, t);
+        var terminal = zeros(b, t);
+        mask[b - 1, TensorIndex.Slice(5)] = tensor(0f);
+        terminal[b - 1, 4] = tensor(1f);
+        var actions = randint(0, a, [b, t], generator: g);
+        return new SequenceBatch(
+            randn([b, t, .. config.Spec.ObservationShape.Select(d => (long)d)], generator: g).mul(mask.unsqueeze(-1)),
+            actions, actions.roll(1, 1).index_put_(tensor(-1L), TensorIndex.Colon, TensorIndex.Single(0)),
+            rand([b, t], generator: g).mul(mask), rand([b, t], generator: g).mul(mask), zeros(b, t), zeros(b, t),
+            terminal, mask, randint(0, config.Policies, [b], generator: g),
+            zeros(b, config.Hidden), zeros(b, config.Hidden), ones(b));
+    }
+
+    [Fact]
+    public void Repeated_updates_on_one_batch_drive_its_losses_down()
+    {
+        using var state0 = NguLearner.Init(Tiny with { TargetUpdatePeriod = 1000 }, 1, CPU);
+        using var batch = Batch(Tiny, 2);
+        var state = state0;
+        var first = NguLearner.Update(state, batch).Metrics;
+        var last = first;
+        for (var i = 0; i < 150; i++) last = NguLearner.Update(state, batch).Metrics;
+        Assert.True(last["loss"] < 0.2 * first["loss"], $"Q loss {first["loss"]} -> {last["loss"]}");
+        Assert.True(last["action_loss"] < first["action_loss"], $"action loss {first["action_loss"]} -> {last["action_loss"]}");
+        Assert.True(last["rnd_loss"] < 0.5 * first["rnd_loss"], $"RND loss {first["rnd_loss"]} -> {last["rnd_loss"]}");
+        Assert.Equal(Tiny.BatchSize, state.Priorities.Length);
+        Assert.All(state.Priorities, p => Assert.True(double.IsFinite(p) && p >= 0));
+    }
+
+    [Fact]
+    public void Save_then_load_continues_bit_identically()
+    {
+        using var batch = Batch(Tiny, 5);
+        using var a = NguLearner.Init(Tiny, 7, CPU);
+        for (var i = 0; i < 3; i++) NguLearner.Update(a, batch);
+        var payload = NguLearner.Save(a);
+        using var b = NguLearner.Load(Tiny, payload, CPU);
+        for (var i = 0; i < 4; i++)
+        {
+            var (ma, mb) = (NguLearner.Update(a, batch).Metrics, NguLearner.Update(b, batch).Metrics);
+            Assert.Equal(ma.Select(kv => kv.Value), mb.Select(kv => kv.Value));
+            Assert.Equal(a.Priorities, b.Priorities);
+        }
+        Assert.Equal(a.Updates, b.Updates);
+    }
+
+    [Fact]
+    public void Target_network_is_a_copy_of_the_online_one_every_period()
+    {
+        using var batch = Batch(Tiny, 9);
+        using var state = NguLearner.Init(Tiny, 3, CPU);
+        for (var i = 0; i < Tiny.TargetUpdatePeriod - 1; i++) NguLearner.Update(state, batch);
+        Assert.False(SameParameters(state.Online.Q, state.Target.Q));
+        NguLearner.Update(state, batch);
+        Assert.True(SameParameters(state.Online.Q, state.Target.Q));
+    }
+
+    static bool SameParameters(nn.Module a, nn.Module b) =>
+        a.parameters().Zip(b.parameters()).All(p => p.Item1.equal(p.Item2).all().item<bool>());
+
+    [Fact]
+    public void Plain_r2d2_has_no_intrinsic_networks()
+    {
+        var config = Tiny with { Intrinsic = NguConfig.None };
+        using var batch = Batch(config, 1);
+        using var state = NguLearner.Init(config, 1, CPU);
+        var metrics = NguLearner.Update(state, batch).Metrics;
+        Assert.Null(state.Online.Embedding);
+        Assert.DoesNotContain(metrics, kv => kv.Key == "action_loss");
+        Assert.Equal(0, config.Beta(1));
+    }
+
+    [Fact]
+    public void A_batch_of_the_wrong_shape_is_refused_with_the_expected_shape()
+    {
+        using var batch = Batch(Tiny with { Spec = new NguSpec([5], 3) }, 1);
+        using var state = NguLearner.Init(Tiny, 1, CPU);
+        var error = Assert.Throws<ArgumentException>(() => NguLearner.Update(state, batch));
+        Assert.Contains("expected [4, 8, 4]", error.Message);
+    }
+
+    [Fact]
+    public void Invalid_configs_name_the_problem()
+    {
+        var errors = (Tiny with { BurnIn = 6, NStep = 2, Policies = 0, Spec = new NguSpec([3, 4], 1) }).Validate()
+            .Match(_ => "", e => string.Join("; ", e.Select(x => x.Message)));
+        Assert.Contains("burn-in (6) + n-step (2)", errors);
+        Assert.Contains("policies", errors);
+        Assert.Contains("at least 2 actions", errors);
+        Assert.Contains("[C, H, W] or [D]", errors);
+    }
+}
