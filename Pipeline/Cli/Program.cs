@@ -97,7 +97,7 @@ var data = new Command("data", "Data sets") { fetch };
 
 var root = new RootCommand("Pipeline: Martin Arjovsky's papers as composable, verifiable training pipelines")
 {
-    list, run, reproduce, data,
+    list, run, reproduce, data, EnvCommand.Create(),
 };
 root.Options.Add(threads);
 

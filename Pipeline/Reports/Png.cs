@@ -3,26 +3,38 @@ using System.IO.Compression;
 
 namespace Pipeline.Reports;
 
-/// <summary>A minimal PNG encoder for 8-bit grayscale images (sample grids), with no image library needed.</summary>
+/// <summary>A minimal PNG encoder for 8-bit grayscale and RGB images (sample grids, environment frames), with no image library needed.</summary>
 public static class Png
 {
     /// <param name="pixels">row-major, <paramref name="width"/> x <paramref name="height"/> bytes.</param>
     public static byte[] Grayscale(int width, int height, ReadOnlySpan<byte> pixels)
     {
         if (pixels.Length != width * height) throw new ArgumentException($"{pixels.Length} pixels for a {width} x {height} image");
+        return Encode(width, height, pixels, colourType: 0, bytesPerPixel: 1);
+    }
+
+    /// <param name="pixels">row-major, 3 bytes (red, green, blue) per pixel.</param>
+    public static byte[] Rgb(int width, int height, ReadOnlySpan<byte> pixels)
+    {
+        if (pixels.Length != 3 * width * height) throw new ArgumentException($"{pixels.Length} bytes for a {width} x {height} RGB image; expected {3 * width * height}");
+        return Encode(width, height, pixels, colourType: 2, bytesPerPixel: 3);
+    }
+
+    static byte[] Encode(int width, int height, ReadOnlySpan<byte> pixels, byte colourType, int bytesPerPixel)
+    {
         using var output = new MemoryStream();
         output.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
         var header = new byte[13];
         BinaryPrimitives.WriteInt32BigEndian(header, width);
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
-        (header[8], header[9], header[10], header[11], header[12]) = (8, 0, 0, 0, 0); // 8-bit grayscale, no interlace
+        (header[8], header[9], header[10], header[11], header[12]) = (8, colourType, 0, 0, 0); // 8 bits per sample, no interlace
         Chunk(output, "IHDR", header);
         using var raw = new MemoryStream();
         using (var zlib = new ZLibStream(raw, CompressionLevel.Optimal, leaveOpen: true))
             for (var y = 0; y < height; y++)
             {
                 zlib.WriteByte(0); // filter: none
-                zlib.Write(pixels.Slice(y * width, width));
+                zlib.Write(pixels.Slice(y * width * bytesPerPixel, width * bytesPerPixel));
             }
         Chunk(output, "IDAT", raw.ToArray());
         Chunk(output, "IEND", []);
