@@ -6,8 +6,10 @@ namespace Pipeline.Algorithms.Ngu;
 /// <summary>
 /// R2D2's n-step double-Q targets over a sequence (R2D2 section 2.3; irm_ngu.md 2.10):
 /// y_t = h( sum_{k&lt;n} gamma^k r_{t+k} + gamma^n h^-1(Q(s_{t+n}, a*; theta-)) ), a* chosen by the online network,
-/// for t in [0, L - n). Rewards after a termination are not summed and a terminated target does not bootstrap; a target
-/// whose bootstrap step is padding without a termination (a time-limit truncation) cannot be formed and is not valid.
+/// for every step t of the sequence. Rewards after a termination are not summed and a terminated target does not
+/// bootstrap, so the last steps of an episode get targets too; a target whose bootstrap step lies beyond the sequence
+/// or in its padding without a termination (a time-limit truncation) cannot be formed and is not valid (the step is
+/// trained in the next, overlapping sequence).
 /// </summary>
 public static class NStepTargets
 {
@@ -18,28 +20,30 @@ public static class NStepTargets
     /// <param name="bootstrap">[B, L] the target network's Q(s_t, a*_t), in the transformed space.</param>
     /// <param name="rescale">h, or the identity.</param>
     /// <param name="unscale">h^-1, or the identity.</param>
-    /// <returns>targets and validity, each [B, L - n].</returns>
+    /// <returns>targets and validity, each [B, L].</returns>
     public static (Tensor Targets, Tensor Valid) Compute(Tensor rewards, Tensor terminal, Tensor mask, Tensor gamma, Tensor bootstrap,
         int n, Func<Tensor, Tensor> rescale, Func<Tensor, Tensor> unscale)
     {
+        if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "n-step targets need n >= 1");
         var length = rewards.shape[1];
-        if (length <= n) throw new ArgumentException($"sequences of {length} steps are too short for {n}-step targets", nameof(rewards));
         using var scope = NewDisposeScope();
-        var span = length - n;
+        // Beyond the sequence: no reward, no step to bootstrap from.
+        long[] pad = [0, n];
+        var (r, d, m, q) = (nn.functional.pad(rewards, pad), nn.functional.pad(terminal, pad), nn.functional.pad(mask, pad), nn.functional.pad(bootstrap, pad));
         var discount = gamma.unsqueeze(1);
-        var sum = zeros_like(rewards.narrow(1, 0, span));
+        var sum = zeros_like(rewards);
         var alive = ones_like(sum);
         var power = ones_like(discount);
         for (var k = 0; k < n; k++)
         {
-            sum = sum.add(alive.mul(power).mul(rewards.narrow(1, k, span)).mul(mask.narrow(1, k, span)));
-            alive = alive.mul(terminal.narrow(1, k, span).neg().add(Scalars.Of(1)));
+            sum = sum.add(alive.mul(power).mul(r.narrow(1, k, length)).mul(m.narrow(1, k, length)));
+            alive = alive.mul(d.narrow(1, k, length).neg().add(Scalars.Of(1)));
             power = power.mul(discount);
         }
-        var bootstrapMask = mask.narrow(1, n, span);
-        var targets = rescale(sum.add(alive.mul(bootstrapMask).mul(power).mul(unscale(bootstrap.narrow(1, n, span)))));
+        var bootstrapMask = m.narrow(1, n, length);
+        var targets = rescale(sum.add(alive.mul(bootstrapMask).mul(power).mul(unscale(q.narrow(1, n, length)))));
         // Valid: a real step whose target either terminated within n steps or has its bootstrap step.
-        var valid = mask.narrow(1, 0, span).mul(alive.mul(bootstrapMask.neg().add(Scalars.Of(1))).neg().add(Scalars.Of(1)));
+        var valid = mask.mul(alive.mul(bootstrapMask.neg().add(Scalars.Of(1))).neg().add(Scalars.Of(1)));
         return (targets.MoveToOuterDisposeScope(), valid.MoveToOuterDisposeScope());
     }
 

@@ -105,6 +105,9 @@ public sealed record NguConfig : IConfig<NguConfig>
     [Param("clip L of the life-long multiplier (Table 6)", Min = 1, Max = 1000)]
     public double RndClip { get; init; } = 5;
 
+    [Param("decay of the running mean and deviation of RND's error that normalise alpha (the paper gives no rate)", Min = 0, Max = 0.999999)]
+    public double RndMomentsDecay { get; init; } = 0.999;
+
     [Param("episodic memory capacity, a ring buffer (Table 6)", Min = 1, Max = 10_000_000)]
     public int EpisodicCapacity { get; init; } = 30_000;
 
@@ -122,6 +125,9 @@ public sealed record NguConfig : IConfig<NguConfig>
 
     [Param("maximum similarity s_m above which the episodic reward is 0 (Table 6)", Min = 0)]
     public double MaxSimilarity { get; init; } = 8;
+
+    [Param("tensor device", OneOf = ["auto", "cpu", "cuda"])]
+    public string Device { get; init; } = "cpu";
 
     public EpisodicKernel Kernel => new(Neighbours, KernelEpsilon, ClusterDistance, PseudoCount, MaxSimilarity);
 

@@ -130,14 +130,26 @@ public sealed class NguLearner : IAlgorithm<NguConfig, NguLearnerState, Sequence
         return (loss.item<float>(), qMean, tdMean);
     }
 
-    /// <summary>The pairs (x_t, a_t, x_{t+1}) of the last auxiliary steps, with 1 where both steps are real.</summary>
+    /// <summary>
+    /// The last <see cref="NguConfig.AuxiliarySteps"/> transitions (x_t, a_t, x_{t+1}) of each sequence's real steps
+    /// (appendix A), with 1 where the pair exists: a sequence cut short by its episode's end is padded, so its last
+    /// transitions are counted back from its last real step, not from the end of the padding.
+    /// </summary>
     static (Tensor Now, Tensor Next, Tensor Actions, Tensor Valid) LastTransitions(NguConfig config, SequenceBatch batch)
     {
-        var k = config.AuxiliarySteps;
-        var start = batch.Length - 1 - k;
-        var now = batch.Observations.narrow(1, start, k).flatten(0, 1);
-        var next = batch.Observations.narrow(1, start + 1, k).flatten(0, 1);
-        return (now, next, batch.Actions.narrow(1, start, k).flatten(), batch.Mask.narrow(1, start + 1, k).flatten());
+        var (k, b, t) = (config.AuxiliarySteps, batch.Size, batch.Length);
+        // Integer scalars held for the call (see Scalars for why temporaries are unsafe).
+        using Scalar zero = 0L, one = 1L, back = (long)k + 1, last = t - 2, stride = t;
+        var real = batch.Mask.sum(1).to_type(ScalarType.Int64);
+        var start = real.sub(back).clamp_min(zero);
+        var offsets = arange(k, dtype: ScalarType.Int64, device: real.device).unsqueeze(0);
+        var now = start.unsqueeze(1).add(offsets).clamp_max(last);
+        var valid = now.add(one).lt(real.unsqueeze(1)).to_type(batch.Mask.dtype).flatten();
+        var rows = arange(b, dtype: ScalarType.Int64, device: real.device).unsqueeze(1).mul(stride);
+        var flatNow = rows.add(now).flatten();
+        var observations = batch.Observations.flatten(0, 1);
+        return (observations.index_select(0, flatNow), observations.index_select(0, flatNow.add(one)),
+            batch.Actions.flatten().index_select(0, flatNow), valid);
     }
 
     static (double Loss, double Accuracy) EmbeddingStep(NguLearnerState state, SequenceBatch batch)

@@ -3,13 +3,15 @@ namespace Pipeline.Algorithms.Ngu;
 /// <summary>
 /// NGU's family of N policies (section 3, appendix A; irm_ngu.md 2.4): policy i explores with intrinsic scale beta_i
 /// and discount gamma_i. beta_0 = 0 is the exploitative policy, beta_{N-1} = beta; in between a sigmoid concentrates the
-/// values on the two extremes. 1 - gamma is evenly spaced in log space from 1 - gamma_max (i = 0) to 1 - gamma_min.
+/// values on the two extremes (a family of one is NGU(N=1): beta and gamma_max). 1 - gamma is evenly spaced in log space from 1 - gamma_max (i = 0) to 1 - gamma_min.
 /// </summary>
 public static class PolicyFamily
 {
     public static double Beta(int i, int count, double beta)
     {
         CheckIndex(i, count);
+        // With one policy it is the exploratory one: NGU(N=1) uses beta (Table 1).
+        if (count == 1) return beta;
         if (i == 0) return 0;
         if (i == count - 1) return beta;
         var x = 10.0 * (2 * i - (count - 2)) / (count - 2);

@@ -15,6 +15,8 @@ public static class RecipeRegistry
         .. Gan.AliRecipes.All(),
         SaddleFree.SaddleRecipe.Create(),
         SaddleFree.AutoencoderRecipe.Create(),
+        Ngu.NguRecipes.DeepSea(),
+        Ngu.NguRecipes.Disco(),
     ];
 
     public static IRecipe? Find(string name) =>

@@ -19,8 +19,9 @@ public class NStepTargetProperties
         var bootstrap = Row(10, 20, 30, 40, 50);
         var gamma = tensor(new[] { 0.5 }, dtype: ScalarType.Float64);
         var (targets, valid) = NStepTargets.Compute(rewards, zeros, mask, gamma, bootstrap, 2, z => z, z => z);
-        Assert.Equal([1 + 0.5 * 2 + 0.25 * 30, 2 + 0.5 * 3 + 0.25 * 40, 3 + 0.5 * 4 + 0.25 * 50], targets.data<double>().ToArray());
-        Assert.Equal([1.0, 1, 1], valid.data<double>().ToArray());
+        Assert.Equal([1 + 0.5 * 2 + 0.25 * 30, 2 + 0.5 * 3 + 0.25 * 40, 3 + 0.5 * 4 + 0.25 * 50], targets.data<double>().Take(3).ToArray());
+        // The last two steps would bootstrap beyond the sequence: the next, overlapping sequence trains them.
+        Assert.Equal([1.0, 1, 1, 0, 0], valid.data<double>().ToArray());
     }
 
     [Fact]
@@ -30,12 +31,17 @@ public class NStepTargetProperties
         // Episode terminates after step 1; steps 2.. are padding.
         var (targets, valid) = NStepTargets.Compute(Row(1, 2, 0, 0, 0), Row(0, 1, 0, 0, 0), Row(1, 1, 0, 0, 0),
             tensor(new[] { 0.5 }, dtype: ScalarType.Float64), Row(10, 20, 30, 40, 50), 2, z => z, z => z);
-        Assert.Equal([1 + 0.5 * 2, 2, 0], targets.data<double>().ToArray());
-        Assert.Equal([1.0, 1, 0], valid.data<double>().ToArray());
+        Assert.Equal([1 + 0.5 * 2, 2], targets.data<double>().Take(2).ToArray());
+        Assert.Equal([1.0, 1, 0, 0, 0], valid.data<double>().ToArray());
+        // A termination at the sequence's last step gives it a target too.
+        var (final, finalValid) = NStepTargets.Compute(Row(0, 0, 3), Row(0, 0, 1), Row(1, 1, 1),
+            tensor(new[] { 0.5 }, dtype: ScalarType.Float64), Row(10, 20, 30), 2, z => z, z => z);
+        Assert.Equal([0.25 * 30, 0.5 * 3, 3], final.data<double>().ToArray());
+        Assert.Equal([1.0, 1, 1], finalValid.data<double>().ToArray());
         // Same, but truncated (no termination): the targets of steps 0 and 1 need step 2 or 3, which are padding.
         var (_, truncated) = NStepTargets.Compute(Row(1, 2, 0, 0, 0), Row(0, 0, 0, 0, 0), Row(1, 1, 0, 0, 0),
             tensor(new[] { 0.5 }, dtype: ScalarType.Float64), Row(10, 20, 30, 40, 50), 2, z => z, z => z);
-        Assert.Equal([0.0, 0, 0], truncated.data<double>().ToArray());
+        Assert.Equal([0.0, 0, 0, 0, 0], truncated.data<double>().ToArray());
     }
 
     [Fact]
@@ -57,11 +63,11 @@ public class NStepTargetProperties
     }
 
     [Fact]
-    public void Sequences_shorter_than_n_are_refused()
+    public void A_non_positive_n_is_refused()
     {
         using var scope = NewDisposeScope();
         var row = Row(1, 2);
-        var error = Assert.Throws<ArgumentException>(() => NStepTargets.Compute(row, row, row, tensor(new[] { 0.5 }), row, 5, z => z, z => z));
-        Assert.Contains("too short", error.Message);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => NStepTargets.Compute(row, row, row, tensor(new[] { 0.5 }), row, 0, z => z, z => z));
+        Assert.Contains("n >= 1", error.Message);
     }
 }

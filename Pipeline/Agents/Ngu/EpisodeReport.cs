@@ -1,0 +1,30 @@
+using Pipeline.Environments.Control;
+
+namespace Pipeline.Agents.Ngu;
+
+/// <summary>Means over every <c>window</c> finished episodes: return, length, visited fraction, solved fraction. Thread-safe.</summary>
+public sealed class EpisodeReport(int window)
+{
+    readonly object gate = new();
+    double returns, lengths, visited, solved;
+    int count;
+    long total;
+
+    /// <summary>Adds an episode; every <c>window</c> episodes returns the window's means (and resets them).</summary>
+    public KeyValuePair<string, double>[]? Add(EpisodeSummary episode)
+    {
+        lock (gate)
+        {
+            (returns, lengths, visited, solved) = (returns + episode.Return, lengths + episode.Length, visited + episode.VisitedFraction, solved + (episode.Solved ? 1 : 0));
+            total++;
+            if (++count < window) return null;
+            KeyValuePair<string, double>[] means =
+            [
+                new("episodes", total), new("return", returns / count), new("length", lengths / count),
+                new("visited_fraction", visited / count), new("solved_fraction", solved / count),
+            ];
+            (returns, lengths, visited, solved, count) = (0, 0, 0, 0, 0);
+            return means;
+        }
+    }
+}

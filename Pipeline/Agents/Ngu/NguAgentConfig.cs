@@ -1,0 +1,75 @@
+using LanguageExt;
+using LanguageExt.Common;
+using Pipeline.Algorithms.Core;
+using Pipeline.Environments.Control;
+
+namespace Pipeline.Agents.Ngu;
+
+/// <summary>
+/// The acting side of an NGU/R2D2 run: the environment, how many copies act and in how many groups (each group is one
+/// vectorised environment stepped by its own task, sharing one batched inference), the replay table and its rate
+/// limiter, and the actors' exploration. The recipe's "data" section: <c>--set</c> keys as for any recipe.
+/// </summary>
+public sealed record NguAgentConfig : IConfig<NguAgentConfig>
+{
+    [Param("environment", OneOf = ["deep-sea", "disco-maze", "key-door-maze", "sparse-mountain-car"])]
+    public string Environment { get; init; } = "deep-sea";
+
+    [Param("DeepSea size N, or rooms per side of the Disco/key-door mazes (grid side 2n + 1)", Min = 1, Max = 1000)]
+    public int Size { get; init; } = 10;
+
+    [Param("environment copies acting at once (NGU: 256 actors)", Min = 1, Max = 100000)]
+    public int Copies { get; init; } = 16;
+
+    [Param("vectorised environments the copies are split into, each stepped by its own task, all sharing one batched inference (SEED RL)", Min = 1, Max = 1024)]
+    public int ActorGroups { get; init; } = 2;
+
+    [Param("milliseconds the inference server waits for more groups' requests before running a partial batch", Min = 0, Max = 1000)]
+    public double InferenceTimeoutMs { get; init; } = 1;
+
+    [Param("replay capacity in sequences (FIFO eviction)", Min = 1, Max = 100_000_000)]
+    public int ReplayCapacity { get; init; } = 20_000;
+
+    [Param("sequences in replay before the learner may sample (NGU: 6250)", Min = 1, Max = 100_000_000)]
+    public int MinReplay { get; init; } = 200;
+
+    [Param("sampled sequences per inserted sequence, enforced by the rate limiter (Reverb SampleToInsertRatio)", Min = 0.001, Max = 10000)]
+    public double SamplesPerInsert { get; init; } = 4;
+
+    [Param("error buffer of the rate limiter, in samples (how far sampling may run ahead of or behind the ratio)", Min = 1)]
+    public double RateErrorBuffer { get; init; } = 2000;
+
+    [Param("replay priority exponent (Table 6)", Min = 0, Max = 10)]
+    public double PriorityExponent { get; init; } = 0.9;
+
+    [Param("importance-sampling exponent (R2D2 0.6)", Min = 0, Max = 10)]
+    public double ImportanceExponent { get; init; } = 0.6;
+
+    [Param("inference batches between parameter refreshes from the learner (NGU: actor update period 100)", Min = 1)]
+    public int ActorUpdatePeriod { get; init; } = 100;
+
+    [Param("learner updates between published parameter snapshots", Min = 1)]
+    public int PublishPeriod { get; init; } = 10;
+
+    [Param("base of the per-copy exploration epsilon_i = base^(1 + alpha i / (n - 1)) (Ape-X, R2D2)", Min = 0, Max = 1)]
+    public double EpsilonBase { get; init; } = 0.4;
+
+    [Param("alpha of the per-copy exploration epsilon (Ape-X: 7)", Min = 0, Max = 100)]
+    public double EpsilonAlpha { get; init; } = 7;
+
+    [Param("finished episodes per actor metrics line", Min = 1, Max = 1_000_000)]
+    public int EpisodesPerReport { get; init; } = 64;
+
+    public Validation<Error, NguAgentConfig> Validate() => ConfigRules.Check(this,
+        (ActorGroups <= Copies, $"actor-groups ({ActorGroups}) cannot exceed copies ({Copies})"),
+        (MinReplay <= ReplayCapacity, $"min-replay ({MinReplay}) cannot exceed replay-capacity ({ReplayCapacity})"));
+
+    /// <summary>One group's vectorised environment: <paramref name="count"/> copies numbered from <paramref name="firstCopy"/>.</summary>
+    public IVectorEnvironment CreateEnvironment(int count, int firstCopy) => Environment switch
+    {
+        "deep-sea" => new DeepSea(new DeepSeaConfig { Size = Size }, count, firstCopy),
+        "disco-maze" => new DiscoMaze(new DiscoMazeConfig { Rooms = Size }, count, firstCopy),
+        "key-door-maze" => new KeyDoorMaze(new KeyDoorMazeConfig { Rooms = Size }, count, firstCopy),
+        _ => new SparseMountainCar(new SparseMountainCarConfig(), count, firstCopy),
+    };
+}

@@ -1,0 +1,40 @@
+using Pipeline.Agents.Ngu;
+using Pipeline.Algorithms.Ngu;
+
+namespace Pipeline.Recipes.Ngu;
+
+/// <summary>NGU and R2D2 on the exploration environments (NGU section 4.1; bsuite DeepSea).</summary>
+public static class NguRecipes
+{
+    const string Paper = "Badia et al. 2020, Never Give Up: Learning Directed Exploration Strategies (with R2D2, Kapturowski et al. 2019)";
+
+    /// <summary>
+    /// Small-scale settings for short episodes on 2 cores: one policy (NGU(N=1), as the Disco Maze experiment), small
+    /// networks, sequences of 20 steps with no burn-in (DeepSea episodes are N steps), the Disco Maze learning rate.
+    /// </summary>
+    public static NguConfig DeepSeaDefaults { get; } = new()
+    {
+        Policies = 1, SequenceLength = 20, ReplayPeriod = 10, BurnIn = 0, NStep = 3, BatchSize = 32,
+        TorsoFeatures = 64, Hidden = 64, DuelingHidden = 64, EmbeddingSize = 16, AuxiliarySteps = 10, RndOutputs = 32,
+        LearningRate = 1e-3, EmbeddingLearningRate = 1e-3, TargetUpdatePeriod = 100, EpisodicCapacity = 1000,
+    };
+
+    /// <summary>Table 7's Disco Maze values where it gives them (beta 0.5, kernel epsilon 0.01, identity transform,
+    /// trace length and period 50, memory 5000, learning rate 1e-3, target period 100), N = 1, smaller networks.</summary>
+    public static NguConfig DiscoDefaults { get; } = new()
+    {
+        Policies = 1, IntrinsicScale = 0.5, KernelEpsilon = 0.01, Rescaling = NguConfig.Identity, SequenceLength = 50, ReplayPeriod = 50,
+        BurnIn = 10, NStep = 5, BatchSize = 32, TorsoFeatures = 128, Hidden = 128, DuelingHidden = 128, AuxiliarySteps = 10,
+        RndOutputs = 64, LearningRate = 1e-3, EmbeddingLearningRate = 1e-3, TargetUpdatePeriod = 100, EpisodicCapacity = 5000,
+    };
+
+    public static IRecipe DeepSea() => new Recipe<NguConfig, NguAgentConfig>(
+        "ngu-deepsea",
+        "NGU (or --set intrinsic=none for R2D2, intrinsic=random-embedding) on DeepSea(N): reward only at the far corner",
+        Paper, DeepSeaDefaults, new NguAgentConfig { Environment = "deep-sea", Size = 10 }, 3000, NguAgent.Build);
+
+    public static IRecipe Disco() => new Recipe<NguConfig, NguAgentConfig>(
+        "ngu-disco",
+        "NGU (or --set intrinsic=none|random-embedding) on the Random Disco Maze: fraction of cells visited per episode",
+        Paper, DiscoDefaults, new NguAgentConfig { Environment = "disco-maze", Size = 10, MinReplay = 100, SamplesPerInsert = 2 }, 3000, NguAgent.Build);
+}
