@@ -112,3 +112,51 @@ public class NguLearnerTests
         Assert.Contains("[C, H, W] or [D]", errors);
     }
 }
+
+/// <summary>The learner against a problem with a known answer.</summary>
+public class NguLearnerConvergence
+{
+    /// <summary>
+    /// A five-step chain with two branches after a shared first state: taking action 1 there leads down a branch where
+    /// action 1 throughout earns 1 at the end; action 0 leads to a branch where every action earns nothing (both actions
+    /// are replayed there). n-step double Q-learning must carry the final reward back four steps to the shared state.
+    /// </summary>
+    [Fact]
+    public void Q_values_carry_a_final_reward_back_to_the_first_step()
+    {
+        var config = NguLearnerTests.Tiny with
+        {
+            Spec = new NguSpec([10], 2), SequenceLength = 5, BurnIn = 0, NStep = 2, BatchSize = 4, TargetUpdatePeriod = 10,
+            Intrinsic = NguConfig.None, GammaMax = 0.9, GammaMin = 0.9, Policies = 1,
+        };
+        using var batch = Chain(config);
+        using var state = NguLearner.Init(config, 4, CPU);
+        for (var i = 0; i < 300; i++) NguLearner.Update(state, batch);
+        using var _ = no_grad();
+        var q = state.Online.Q.call(batch.Inputs(0, 5), (batch.InitialH, batch.InitialC)).Q;
+        var right = q[0, 0, 1].item<float>();
+        var left = q[1, 0, 0].item<float>();
+        var expected = ValueRescaling.H(Math.Pow(0.9, 4), 1e-3);
+        Assert.True(Math.Abs(right - expected) < 0.05, $"Q(s0, 1) = {right}, expected h(0.9^4) = {expected}");
+        Assert.True(Math.Abs(left) < 0.05, $"Q(s0, 0) = {left}, expected 0");
+    }
+
+    /// <summary>Sequences: the rewarded branch, the empty branch by action 0, the empty branch by 0 then 1s, the rewarded one again.</summary>
+    static SequenceBatch Chain(NguConfig config)
+    {
+        var (b, t) = (4L, 5L);
+        var actions = tensor(new long[,] { { 1, 1, 1, 1, 1 }, { 0, 0, 0, 0, 0 }, { 0, 1, 1, 1, 1 }, { 1, 1, 1, 1, 1 } });
+        // Observation: step t of the rewarded branch is one-hot t; of the empty branch one-hot 5 + t; step 0 is shared.
+        var index = tensor(new long[,] { { 0, 1, 2, 3, 4 }, { 0, 6, 7, 8, 9 }, { 0, 6, 7, 8, 9 }, { 0, 1, 2, 3, 4 } });
+        var observations = nn.functional.one_hot(index, 10).to_type(ScalarType.Float32);
+        var previous = actions.roll(1, 1);
+        previous[TensorIndex.Colon, 0] = tensor(-1L);
+        var extrinsic = zeros(b, t);
+        extrinsic[0, 4] = tensor(1f);
+        extrinsic[3, 4] = tensor(1f);
+        var terminal = zeros(b, t);
+        terminal[TensorIndex.Colon, 4] = tensor(1f);
+        return new SequenceBatch(observations, actions, previous, extrinsic, zeros(b, t), extrinsic.roll(1, 1), zeros(b, t), terminal,
+            ones(b, t), zeros(b, ScalarType.Int64), zeros(b, config.Hidden), zeros(b, config.Hidden), ones(b));
+    }
+}
