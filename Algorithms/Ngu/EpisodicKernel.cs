@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Pipeline.Algorithms.Ngu;
 
 /// <summary>
@@ -58,6 +60,8 @@ public sealed class EpisodicMemory
         return reward;
     }
 
+    // Hot pure C#: optimised at once, since the pipeline's runtime settings keep ordinary methods at tier 0 (see RuntimeGuard).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     double Reward(ReadOnlySpan<float> embedding)
     {
         var k = Math.Min(kernel.Neighbours, count);
@@ -89,6 +93,7 @@ public sealed class EpisodicMemory
         nearest[i] = distance;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     static double SquaredDistance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         var sum = 0.0;

@@ -84,6 +84,9 @@ public sealed record NguConfig : IConfig<NguConfig>
     [Param("units of the torso's dense output", Min = 1, Max = 8192)]
     public int TorsoFeatures { get; init; } = 256;
 
+    [Param("stride of the second 3x3 convolution of grid torsos (Table 7: 1; 2 quarters the cost)", Min = 1, Max = 8)]
+    public int TorsoStride { get; init; } = 1;
+
     [Param("LSTM units (R2D2: 512)", Min = 1, Max = 8192)]
     public int Hidden { get; init; } = 512;
 
@@ -135,7 +138,7 @@ public sealed record NguConfig : IConfig<NguConfig>
     public double Gamma(int policy) => PolicyFamily.Gamma(policy, Policies, GammaMax, GammaMin);
 
     public Validation<Error, NguConfig> Validate() => ConfigRules.Check(this,
-        (BurnIn + NStep < SequenceLength, $"burn-in ({BurnIn}) + n-step ({NStep}) must be less than sequence-length ({SequenceLength}) so every sequence has a target"),
+        (BurnIn < SequenceLength, $"burn-in ({BurnIn}) must be less than sequence-length ({SequenceLength}): sequences inside an episode would train no step"),
         (ReplayPeriod <= SequenceLength, $"replay-period ({ReplayPeriod}) must not exceed sequence-length ({SequenceLength}): sequences would skip steps"),
         (AuxiliarySteps < SequenceLength, $"auxiliary-steps ({AuxiliarySteps}) must be less than sequence-length ({SequenceLength})"),
         (GammaMin <= GammaMax, $"gamma-min ({GammaMin}) must not exceed gamma-max ({GammaMax})"),

@@ -41,8 +41,8 @@ public sealed class NguLearnerState(NguConfig config, NguNetworks online, NguNet
 
 /// <summary>
 /// One R2D2 learner update with NGU's auxiliary losses (NGU appendix A; R2D2 section 2.3), as a pure Init/Update pair:
-/// burn-in unrolls online and target networks from the stored state without gradients, n-step double-Q targets with the
-/// value rescaling h train the Q-network on the rest (importance-weighted squared TD, clipped global gradient norm),
+/// online and target networks unroll from the stored state, n-step double-Q targets with the value rescaling h train
+/// the Q-network on the steps after the burn-in (importance-weighted squared TD, clipped global gradient norm),
 /// the sequence priorities eta max|td| + (1 - eta) mean|td| are returned for the replay, the target network is a copy
 /// every <see cref="NguConfig.TargetUpdatePeriod"/> updates; the embedding (inverse dynamics, cross-entropy + L2) and RND's
 /// predictor learn on the last <see cref="NguConfig.AuxiliarySteps"/> transitions of each sequence.
@@ -87,33 +87,26 @@ public sealed class NguLearner : IAlgorithm<NguConfig, NguLearnerState, Sequence
     static (double Loss, double QMean, double TdMean) QStep(NguLearnerState state, SequenceBatch batch)
     {
         var config = state.Config;
-        var (burn, length) = ((long)config.BurnIn, batch.Length - config.BurnIn);
+        var length = batch.Length;
         var online = state.Online.Q;
         var target = state.Target.Q;
-        var onlineState = (batch.InitialH, batch.InitialC);
-        var targetState = onlineState;
-        if (burn > 0)
-        {
-            using var _ = no_grad();
-            var (_, h, c) = online.call(batch.Inputs(0, burn), onlineState);
-            var (_, th, tc) = target.call(batch.Inputs(0, burn), targetState);
-            (onlineState, targetState) = ((h, c), (th, tc));
-        }
-        var q = online.call(batch.Inputs(burn, length), onlineState).Q;
+        var inputs = batch.Inputs(0, length);
+        var q = online.call(inputs, (batch.InitialH, batch.InitialC)).Q;
         Tensor bootstrap;
         using (no_grad())
         {
-            var qTarget = target.call(batch.Inputs(burn, length), targetState).Q;
+            var qTarget = target.call(inputs, (batch.InitialH, batch.InitialC)).Q;
             bootstrap = qTarget.gather(2, q.detach().argmax(-1, keepdim: true)).squeeze(-1);
         }
-        var taken = q.gather(2, batch.Actions.narrow(1, burn, length).unsqueeze(-1)).squeeze(-1);
+        var taken = q.gather(2, batch.Actions.unsqueeze(-1)).squeeze(-1);
         var beta = state.Betas.index_select(0, batch.Policies).unsqueeze(1);
-        var rewards = batch.Extrinsic.narrow(1, burn, length).add(batch.Intrinsic.narrow(1, burn, length).mul(beta));
+        var rewards = batch.Extrinsic.add(batch.Intrinsic.mul(beta));
         var epsilon = config.RescalingEpsilon;
         var rescaled = config.Rescaling == NguConfig.Rescaled;
-        var (targets, valid) = NStepTargets.Compute(rewards, batch.Terminal.narrow(1, burn, length), batch.Mask.narrow(1, burn, length),
+        var (targets, valid) = NStepTargets.Compute(rewards, batch.Terminal, batch.Mask,
             state.Gammas.index_select(0, batch.Policies), bootstrap, config.NStep,
             z => rescaled ? ValueRescaling.H(z, epsilon) : z, z => rescaled ? ValueRescaling.Inverse(z, epsilon) : z);
+        valid = valid.mul(BurnInMask(config, batch));
         var span = targets.shape[1];
         var td = targets.sub(taken.narrow(1, 0, span));
         var perSequence = td.mul(td).mul(valid).sum(1).div(valid.sum(1).clamp_min(Scalars.Of(1)));
@@ -128,6 +121,20 @@ public sealed class NguLearner : IAlgorithm<NguConfig, NguLearnerState, Sequence
         var qMean = count > 0 ? taken.detach().narrow(1, 0, span).mul(valid).sum().item<float>() / count : 0;
         var tdMean = count > 0 ? absolute.mul(valid).sum().item<float>() / count : 0;
         return (loss.item<float>(), qMean, tdMean);
+    }
+
+    /// <summary>
+    /// R2D2's burn-in (section 3): the first steps of a sequence only warm up the LSTM from its stale stored state and
+    /// get no loss. A sequence that starts its episode has the exact (zero) state, so all its steps are trained: short
+    /// episodes (Disco Maze's first ones last two steps) would otherwise never be learned from. Here the prefix is
+    /// unrolled with the rest rather than under no_grad, so later losses still shape it through the state.
+    /// </summary>
+    static Tensor BurnInMask(NguConfig config, SequenceBatch batch)
+    {
+        using Scalar none = -1L;
+        var startsEpisode = batch.PreviousActions.select(1, 0).eq(none).unsqueeze(1);
+        var afterBurnIn = arange(batch.Length, device: batch.Mask.device).ge(Scalars.Of(config.BurnIn)).unsqueeze(0);
+        return startsEpisode.logical_or(afterBurnIn).to_type(batch.Mask.dtype);
     }
 
     /// <summary>

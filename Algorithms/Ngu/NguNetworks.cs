@@ -14,13 +14,13 @@ public sealed class NguNetworks : IDisposable
 {
     public NguNetworks(NguConfig config, Generator generator, Device device)
     {
-        var shape = config.Spec.ObservationShape;
-        Q = SeededInit.PyTorchDefaults(new RecurrentQNetwork(shape, config.Spec.ActionCount, config.Policies, config.TorsoFeatures, config.Hidden, config.DuelingHidden, device), generator);
+        var torso = new TorsoSpec(config.Spec.ObservationShape, config.TorsoFeatures, config.TorsoStride);
+        Q = SeededInit.PyTorchDefaults(new RecurrentQNetwork(torso, config.Spec.ActionCount, config.Policies, config.Hidden, config.DuelingHidden, device), generator);
         if (config.Intrinsic != NguConfig.None)
         {
-            Embedding = SeededInit.PyTorchDefaults(new EmbeddingNetwork(shape, config.Spec.ActionCount, config.TorsoFeatures, config.EmbeddingSize, device), generator);
+            Embedding = SeededInit.PyTorchDefaults(new EmbeddingNetwork(torso, config.Spec.ActionCount, config.EmbeddingSize, device), generator);
             if (config.LifelongNovelty)
-                Rnd = SeededInit.PyTorchDefaults(new RandomNetworkDistillation(shape, config.TorsoFeatures, config.RndOutputs, device), generator);
+                Rnd = SeededInit.PyTorchDefaults(new RandomNetworkDistillation(torso, config.RndOutputs, device), generator);
         }
     }
 

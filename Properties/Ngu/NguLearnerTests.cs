@@ -104,9 +104,9 @@ public class NguLearnerTests
     [Fact]
     public void Invalid_configs_name_the_problem()
     {
-        var errors = (Tiny with { BurnIn = 6, NStep = 2, Policies = 0, Spec = new NguSpec([3, 4], 1) }).Validate()
+        var errors = (Tiny with { BurnIn = 8, Policies = 0, Spec = new NguSpec([3, 4], 1) }).Validate()
             .Match(_ => "", e => string.Join("; ", e.Select(x => x.Message)));
-        Assert.Contains("burn-in (6) + n-step (2)", errors);
+        Assert.Contains("burn-in (8) must be less than sequence-length (8)", errors);
         Assert.Contains("policies", errors);
         Assert.Contains("at least 2 actions", errors);
         Assert.Contains("[C, H, W] or [D]", errors);
@@ -120,13 +120,16 @@ public class NguLearnerConvergence
     /// A five-step chain with two branches after a shared first state: taking action 1 there leads down a branch where
     /// action 1 throughout earns 1 at the end; action 0 leads to a branch where every action earns nothing (both actions
     /// are replayed there). n-step double Q-learning must carry the final reward back four steps to the shared state.
+    /// The sequences start their episodes, so a burn-in longer than the reward's distance must not hide any step.
     /// </summary>
-    [Fact]
-    public void Q_values_carry_a_final_reward_back_to_the_first_step()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    public void Q_values_carry_a_final_reward_back_to_the_first_step(int burnIn)
     {
         var config = NguLearnerTests.Tiny with
         {
-            Spec = new NguSpec([10], 2), SequenceLength = 5, BurnIn = 0, NStep = 2, BatchSize = 4, TargetUpdatePeriod = 10,
+            Spec = new NguSpec([10], 2), SequenceLength = 5, BurnIn = burnIn, NStep = 2, BatchSize = 4, TargetUpdatePeriod = 10,
             Intrinsic = NguConfig.None, GammaMax = 0.9, GammaMin = 0.9, Policies = 1,
         };
         using var batch = Chain(config);

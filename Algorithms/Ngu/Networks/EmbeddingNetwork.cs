@@ -14,11 +14,11 @@ public sealed class EmbeddingNetwork : nn.Module<Tensor, Tensor>
     readonly Torso torso;
     readonly Sequential project, inverse;
 
-    public EmbeddingNetwork(int[] observationShape, int actions, int torsoFeatures, int embeddingSize, Device device) : base("embedding")
+    public EmbeddingNetwork(TorsoSpec torsoSpec, int actions, int embeddingSize, Device device) : base("embedding")
     {
         EmbeddingSize = embeddingSize;
-        torso = new Torso("torso", observationShape, torsoFeatures, device);
-        project = nn.Sequential(nn.Linear(torsoFeatures, embeddingSize, device: device), nn.ReLU());
+        torso = new Torso("torso", torsoSpec, device);
+        project = nn.Sequential(nn.Linear(torsoSpec.Features, embeddingSize, device: device), nn.ReLU());
         inverse = nn.Sequential(nn.Linear(2 * embeddingSize, 128, device: device), nn.ReLU(), nn.Linear(128, actions, device: device));
         RegisterComponents();
     }

@@ -12,10 +12,10 @@ public sealed class RandomNetworkDistillation : nn.Module<Tensor, Tensor>
 {
     readonly Sequential target, predictor;
 
-    public RandomNetworkDistillation(int[] observationShape, int torsoFeatures, int outputs, Device device) : base("rnd")
+    public RandomNetworkDistillation(TorsoSpec torsoSpec, int outputs, Device device) : base("rnd")
     {
-        target = nn.Sequential(new Torso("target-torso", observationShape, torsoFeatures, device), nn.Linear(torsoFeatures, outputs, device: device));
-        predictor = nn.Sequential(new Torso("predictor-torso", observationShape, torsoFeatures, device), nn.Linear(torsoFeatures, outputs, device: device));
+        target = nn.Sequential(new Torso("target-torso", torsoSpec, device), nn.Linear(torsoSpec.Features, outputs, device: device));
+        predictor = nn.Sequential(new Torso("predictor-torso", torsoSpec, device), nn.Linear(torsoSpec.Features, outputs, device: device));
         RegisterComponents();
         foreach (var p in target.parameters()) p.requires_grad = false;
     }

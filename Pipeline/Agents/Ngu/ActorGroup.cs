@@ -10,10 +10,13 @@ namespace Pipeline.Agents.Ngu;
 /// copy, writes each step into the copy's <see cref="SequenceAdder"/> and sends full batches of sequences to the replay
 /// writer (awaiting it: the rate limiter's back-pressure reaches the environment loop). A step's intrinsic reward is
 /// only known after the next observation's embedding, so a copy's step is appended one inference later, or at once
-/// (with r^i = 0) when its episode ended.
+/// (with r^i = 0) when its episode ended. New sequences enter replay with <paramref name="initialPriority"/> (the
+/// recent maximum of the learner's priorities, as prioritized replay does for unseen items: R2D2's actors compute
+/// a TD priority instead, which needs the target network on the actor).
 /// </summary>
 public sealed class ActorGroup(NguConfig config, IVectorEnvironment environment, int firstCopy, SequenceLayout layout,
-    BatchPool<ItemBatch> pool, InferenceServer inference, ITargetBlock<ItemBatch> replay, Action<EpisodeSummary> finishedEpisode)
+    BatchPool<ItemBatch> pool, InferenceServer inference, ITargetBlock<ItemBatch> replay, Action<EpisodeSummary> finishedEpisode,
+    Func<double> initialPriority, DistinctObservations? distinct = null)
 {
     /// <summary>Environment steps taken by this group (all copies).</summary>
     public long Steps => Interlocked.Read(ref steps);
@@ -53,6 +56,7 @@ public sealed class ActorGroup(NguConfig config, IVectorEnvironment environment,
                 reply.StatesBefore.AsSpan(i * 2 * hidden, 2 * hidden).CopyTo(adder.State);
             }
             environment.Step(reply.Actions, next, rewards, terminated, truncated, finished);
+            distinct?.Add(next, size);
             Interlocked.Add(ref steps, n);
             for (var i = 0; i < n; i++)
             {
@@ -74,6 +78,7 @@ public sealed class ActorGroup(NguConfig config, IVectorEnvironment environment,
             (observations, next) = (next, observations);
             while (output.TakeFull() is { } batch)
             {
+                batch.Priorities.AsSpan(0, batch.Count).Fill(initialPriority());
                 if (!await replay.SendAsync(batch, cancellation).ConfigureAwait(false))
                 {
                     batch.Dispose();

@@ -32,7 +32,8 @@ public static class NguAgent
         var store = plan.Own(new ParameterStore<ParameterSnapshot>());
         var learnerDone = plan.Own(new CancellationTokenSource());
         var updates = new long[1];
-        var actors = Source.From<RunEvent>("actors", cancellation => Act(config, agent, plan.Seed, layout, table, store, device, updates, learnerDone.Token, cancellation));
+        var priorities = new RecentMaximum(agent.PriorityWindow);
+        var actors = Source.From<RunEvent>("actors", cancellation => Act(config, agent, plan.Seed, layout, table, store, device, updates, priorities, learnerDone.Token, cancellation));
         var samples = Source.From("replay samples", cancellation => Sample(table, BatchPool.Samples(layout.Items, config.BatchSize),
             plan.LastStep - plan.StartStep, learnerDone, cancellation));
         var learner = Graph.From(samples)
@@ -49,6 +50,7 @@ public static class NguAgent
                         using var batch = item.Batch;
                         var step = NguLearner.Update(state, batch);
                         table.UpdatePriorities(item.Keys, state.Priorities);
+                        priorities.Add(state.Priorities.Max());
                         if (state.Updates % agent.PublishPeriod == 0) store.Publish(state.Online.Snapshot(state.Updates), state.Updates);
                         Interlocked.Exchange(ref updates[0], state.Updates);
                         return (step.State, step.Metrics);
@@ -86,12 +88,13 @@ public static class NguAgent
     }
 
     static async IAsyncEnumerable<RunEvent> Act(NguConfig config, NguAgentConfig agent, int seed, SequenceLayout layout, ReplayTable table,
-        ParameterStore<ParameterSnapshot> store, torch.Device device, long[] updates, CancellationToken learnerDone,
+        ParameterStore<ParameterSnapshot> store, torch.Device device, long[] updates, RecentMaximum priorities, CancellationToken learnerDone,
         [EnumeratorCancellation] CancellationToken cancellation)
     {
         using var both = CancellationTokenSource.CreateLinkedTokenSource(learnerDone, cancellation);
         var events = Channel.CreateUnbounded<RunEvent>();
         var report = new EpisodeReport(agent.EpisodesPerReport);
+        var distinct = new DistinctObservations();
         using var inference = new InferenceServer(config, agent, store, seed, device);
         var writer = table.Writer(capacity: 2 * agent.ActorGroups, cancellation: both.Token);
         var pool = BatchPool.Items(layout.Items, 16);
@@ -104,8 +107,9 @@ public static class NguAgent
                 if (report.Add(episode) is { } values)
                     events.Writer.TryWrite(new MetricsEvent(Interlocked.Read(ref updates[0]), "actors",
                         [.. values, new("intrinsic_mean", inference.TakeMeanIntrinsic()), new("replay_size", table.Size),
-                            new("parameter_version", inference.Version), new("env_steps", inference.Forwarded)]));
-            });
+                            new("parameter_version", inference.Version), new("env_steps", inference.Forwarded),
+                            new("distinct_observations", distinct.Count)]));
+            }, () => priorities.Value, distinct);
         }).ToArray();
         var running = groups.Select((g, i) => Task.Run(() => g.RunAsync((ulong)seed * 7919 + (ulong)i, both.Token))).ToArray();
         var all = Task.WhenAll(running).ContinueWith(t => events.Writer.TryComplete(t.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException)),

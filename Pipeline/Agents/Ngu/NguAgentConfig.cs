@@ -34,7 +34,7 @@ public sealed record NguAgentConfig : IConfig<NguAgentConfig>
     public int MinReplay { get; init; } = 200;
 
     [Param("sampled sequences per inserted sequence, enforced by the rate limiter (Reverb SampleToInsertRatio)", Min = 0.001, Max = 10000)]
-    public double SamplesPerInsert { get; init; } = 4;
+    public double SamplesPerInsert { get; init; } = 0.5;
 
     [Param("error buffer of the rate limiter, in samples (how far sampling may run ahead of or behind the ratio)", Min = 1)]
     public double RateErrorBuffer { get; init; } = 2000;
@@ -45,8 +45,11 @@ public sealed record NguAgentConfig : IConfig<NguAgentConfig>
     [Param("importance-sampling exponent (R2D2 0.6)", Min = 0, Max = 10)]
     public double ImportanceExponent { get; init; } = 0.6;
 
-    [Param("inference batches between parameter refreshes from the learner (NGU: actor update period 100)", Min = 1)]
-    public int ActorUpdatePeriod { get; init; } = 100;
+    [Param("learner updates over which the maximum priority is kept; new sequences enter replay with it (1 before the first update)", Min = 1, Max = 1_000_000)]
+    public int PriorityWindow { get; init; } = 100;
+
+    [Param("inference batches between parameter refreshes from the learner (NGU: actor update period 100, in steps of one actor; here a batch steps every copy)", Min = 1)]
+    public int ActorUpdatePeriod { get; init; } = 10;
 
     [Param("learner updates between published parameter snapshots", Min = 1)]
     public int PublishPeriod { get; init; } = 10;

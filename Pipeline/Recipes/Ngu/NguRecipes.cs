@@ -10,21 +10,24 @@ public static class NguRecipes
 
     /// <summary>
     /// Small-scale settings for short episodes on 2 cores: one policy (NGU(N=1), as the Disco Maze experiment), small
-    /// networks, sequences of 20 steps with no burn-in (DeepSea episodes are N steps), the Disco Maze learning rate.
+    /// networks, one sequence per DeepSea(10) episode (N steps, no burn-in, auxiliary losses on every transition, since
+    /// the paper's "last 5 steps" of long Atari sequences would leave the first rows of a short episode untrained),
+    /// the Disco Maze learning rate, a short target period.
     /// </summary>
     public static NguConfig DeepSeaDefaults { get; } = new()
     {
-        Policies = 1, SequenceLength = 20, ReplayPeriod = 10, BurnIn = 0, NStep = 3, BatchSize = 32,
-        TorsoFeatures = 64, Hidden = 64, DuelingHidden = 64, EmbeddingSize = 16, AuxiliarySteps = 10, RndOutputs = 32,
-        LearningRate = 1e-3, EmbeddingLearningRate = 1e-3, TargetUpdatePeriod = 100, EpisodicCapacity = 1000,
+        Policies = 1, SequenceLength = 10, ReplayPeriod = 10, BurnIn = 0, NStep = 2, BatchSize = 32,
+        TorsoFeatures = 64, Hidden = 64, DuelingHidden = 64, EmbeddingSize = 16, AuxiliarySteps = 9, RndOutputs = 32,
+        LearningRate = 1e-3, EmbeddingLearningRate = 1e-3, TargetUpdatePeriod = 25, EpisodicCapacity = 1000,
     };
 
     /// <summary>Table 7's Disco Maze values where it gives them (beta 0.5, kernel epsilon 0.01, identity transform,
-    /// trace length and period 50, memory 5000, learning rate 1e-3, target period 100), N = 1, smaller networks.</summary>
+    /// trace length and period 50, memory 5000, learning rate 1e-3, target period 100), N = 1, smaller networks, batch 16
+    /// and a second convolution of stride 2 (Table 7: 1): a learner update at the paper's settings takes over a second here.</summary>
     public static NguConfig DiscoDefaults { get; } = new()
     {
         Policies = 1, IntrinsicScale = 0.5, KernelEpsilon = 0.01, Rescaling = NguConfig.Identity, SequenceLength = 50, ReplayPeriod = 50,
-        BurnIn = 10, NStep = 5, BatchSize = 32, TorsoFeatures = 128, Hidden = 128, DuelingHidden = 128, AuxiliarySteps = 10,
+        BurnIn = 10, NStep = 5, BatchSize = 16, TorsoStride = 2, TorsoFeatures = 128, Hidden = 128, DuelingHidden = 128, AuxiliarySteps = 10,
         RndOutputs = 64, LearningRate = 1e-3, EmbeddingLearningRate = 1e-3, TargetUpdatePeriod = 100, EpisodicCapacity = 5000,
     };
 
