@@ -16,6 +16,8 @@ public static class ReproductionRegistry
         new Gan.AliMnist(),
         new SaddleFree.Saddles(),
         new SaddleFree.SfnAutoencoder(),
+        new Ngu.DeepSeaExploration(),
+        new Ngu.DiscoMazeExploration(),
     ];
 
     public static IReproduction? Find(string name) =>

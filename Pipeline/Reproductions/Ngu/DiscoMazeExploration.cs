@@ -1,0 +1,46 @@
+using Pipeline.Reports;
+
+namespace Pipeline.Reproductions.Ngu;
+
+/// <summary>
+/// NGU section 4.1, Figure 2: on the Random Disco Maze (no extrinsic reward, a wall ends the episode, wall colours change
+/// every step) the percentage of the maze's cells visited per episode, for NGU with its learned controllable-state
+/// embedding, NGU with a fixed random embedding, and R2D2 without intrinsic reward.
+/// </summary>
+public sealed class DiscoMazeExploration : IReproduction
+{
+    public string Name => "ngu-disco";
+    public string Summary => "NGU vs a random embedding vs R2D2 on the Random Disco Maze: cells visited per episode";
+    public string Paper => "Badia et al. 2020, Never Give Up, section 4.1 and Figure 2";
+
+    public async Task Run(ReproductionContext context, CancellationToken cancellation)
+    {
+        var steps = context.Quick ? 600L : 3000L;
+        context.Report.Text($"Every agent: {steps} learner updates of batch 16 (sequences of 50), 16 environment copies, samples per insert 0.25, " +
+            "Table 7's values otherwise (see docs/NGU.md for the deviations). The paper reports that only the learned embedding explores like " +
+            "depth-first search (it trains for billions of frames); the measured values below are what this budget gives.");
+        var rows = new List<IReadOnlyList<object>>();
+        var visited = new List<(string, double[], double[])>();
+        var lengths = new List<(string, double[], double[])>();
+        foreach (var (label, intrinsic) in AgentRuns.Agents)
+        {
+            var metrics = await AgentRuns.Run(context, "ngu-disco", intrinsic,
+                [$"intrinsic={intrinsic}", "samples-per-insert=0.25", $"checkpoint-every={steps}"], steps, cancellation);
+            if (cancellation.IsCancellationRequested) return;
+            rows.Add([label, AgentRuns.Last(metrics, "episodes"), AgentRuns.Final(metrics, "visited_fraction"), AgentRuns.Final(metrics, "length"),
+                AgentRuns.Final(metrics, "intrinsic_mean")]);
+            var v = metrics.GetValueOrDefault("visited_fraction") ?? [];
+            var l = metrics.GetValueOrDefault("length") ?? [];
+            visited.Add((label, v.Select(p => p.Step).ToArray(), v.Select(p => 100 * p.Value).ToArray()));
+            lengths.Add((label, l.Select(p => p.Step).ToArray(), l.Select(p => p.Value).ToArray()));
+        }
+        var path = context.PathOf("disco-visited.png");
+        GanPlots.Curves(path, "Random Disco Maze: cells visited per episode", "learner update", "% of cells visited", logY: false, visited);
+        context.Report.Figure(path, "Percentage of the maze's open cells visited per episode (mean over each report window of 64 episodes).");
+        var lengthPath = context.PathOf("disco-length.png");
+        GanPlots.Curves(lengthPath, "Random Disco Maze: episode length", "learner update", "steps before touching a wall (cap 500)", logY: false, lengths);
+        context.Report.Figure(lengthPath, "Episode length: how long each agent avoids the walls.");
+        context.Report.Table(new ReportTable("disco", "Random Disco Maze: exploration at the end of the budget (last quarter of the reports)",
+            ["agent", "episodes", "visited fraction", "episode length", "mean intrinsic reward"], rows));
+    }
+}
