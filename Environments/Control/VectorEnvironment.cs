@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Pipeline.Environments.Data;
 
 namespace Pipeline.Environments.Control;
@@ -68,6 +69,7 @@ public abstract class VectorEnvironment : IVectorEnvironment
         started = true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(ReadOnlySpan<int> actions, Span<float> observations, Span<float> rewards,
                      Span<bool> terminated, Span<bool> truncated, List<EpisodeSummary> finished)
     {
@@ -90,6 +92,7 @@ public abstract class VectorEnvironment : IVectorEnvironment
     }
 
     /// <summary>Every check happens before any copy moves, so a bad call leaves the batch as it was.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void CheckStep(ReadOnlySpan<int> actions, Span<float> observations, Span<float> rewards, Span<bool> terminated, Span<bool> truncated)
     {
         if (!started) throw new InvalidOperationException($"{Name}: call Reset(seed, observations) before Step");
