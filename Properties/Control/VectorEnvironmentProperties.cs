@@ -74,9 +74,10 @@ public class VectorEnvironmentProperties
     public void Copies_draw_from_their_own_streams(string name)
     {
         if (name == "deep-sea") return; // deterministic: every copy starts in the same corner by definition
-        var batch = new Batch(ControlEnvironments.Create(name, 2), 11);
-        if (name == "key-door-maze") // one fixed layout: the copies part only when layouts are drawn per episode
-            batch = new Batch(new KeyDoorMaze(new KeyDoorMazeConfig { NewLayoutEachEpisode = true }, 2), 11);
+        // The key-door maze's default is one fixed layout: its copies part only when layouts are drawn per episode.
+        var batch = new Batch(name == "key-door-maze"
+            ? new KeyDoorMaze(new KeyDoorMazeConfig { NewLayoutEachEpisode = true }, 2)
+            : ControlEnvironments.Create(name, 2), 11);
         Assert.NotEqual(batch.Observation(0), batch.Observation(1));
     }
 
