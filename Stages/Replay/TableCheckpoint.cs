@@ -40,7 +40,7 @@ public sealed partial class ReplayTable
         catch
         {
             try { File.Delete(temporary); }
-            catch (IOException) { }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
             throw;
         }
     }

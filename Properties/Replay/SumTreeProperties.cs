@@ -1,0 +1,59 @@
+using FsCheck.Xunit;
+using Pipeline.Stages.Replay;
+using Xunit;
+
+namespace Pipeline.Properties.Replay;
+
+/// <summary>The sum-tree's total is the sum of priority^exponent over the items held, whatever happened before.</summary>
+public class SumTreeProperties
+{
+    [Property(MaxTest = 200)]
+    public bool Total_equals_the_sum_of_weights_after_any_inserts_updates_and_evictions(byte capacity, (bool Insert, uint Pick, uint Priority)[] operations)
+    {
+        var cap = 1 + capacity % 17;
+        const double exponent = 0.9;
+        var table = new ReplayTable(ReplayFixtures.Options(cap, Sampler.Prioritized(exponent)));
+        var priorities = new Dictionary<long, double>(); // key -> priority, the model
+        var batch = new ItemBatch(ReplayFixtures.Layout, 1);
+        var id = 0;
+        foreach (var (insert, pick, raw) in operations)
+        {
+            var p = raw % 1000 / 7.0; // zero included
+            if (insert || priorities.Count == 0)
+            {
+                batch.Clear();
+                ReplayFixtures.Add(batch, id++, p);
+                table.TryInsert(batch);
+                priorities[id - 1] = p;
+                if (priorities.Count > cap) priorities.Remove(priorities.Keys.Min()); // Fifo remover
+            }
+            else
+            {
+                var keys = priorities.Keys.Order().ToArray();
+                var key = keys[pick % keys.Length];
+                table.UpdatePriorities([key, key + 1_000_000], [p, 1.0]); // the second key was never inserted: skipped
+                priorities[key] = p;
+            }
+        }
+        var expected = priorities.Values.Sum(p => Math.Pow(p, exponent));
+        var info = table.Info();
+        return info.Size == priorities.Count
+            && table.Keys().SequenceEqual(priorities.Keys.Order())
+            && Math.Abs(info.PriorityTotal - expected) <= 1e-12 * Math.Max(1, expected);
+    }
+
+    [Fact]
+    public void The_tree_finds_the_leaf_where_the_prefix_sum_crosses_and_never_a_zero_leaf()
+    {
+        var tree = new SumTree(5);
+        double[] leaves = [2, 0, 3, 0, 5];
+        for (var i = 0; i < leaves.Length; i++) tree.Set(i, leaves[i]);
+        Assert.Equal(10, tree.Total);
+        Assert.Equal(0, tree.Find(0));
+        Assert.Equal(0, tree.Find(1.999));
+        Assert.Equal(2, tree.Find(2));
+        Assert.Equal(4, tree.Find(5));
+        Assert.Equal(4, tree.Find(9.999999));
+        Assert.Equal(4, tree.Find(10)); // u rounded up to the total still lands on a positive leaf
+    }
+}
