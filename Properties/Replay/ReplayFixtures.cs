@@ -36,6 +36,13 @@ static class ReplayFixtures
         return id;
     }
 
+    /// <summary>Ids of the items held, oldest first.</summary>
+    public static int[] HeldIds(ReplayTable table)
+    {
+        var into = new SampleBatch(Layout, 1);
+        return table.Keys().Select(k => table.TryRead(k, into, 0, out _) ? IdOf(into, 0) : throw new InvalidOperationException($"key {k} vanished")).ToArray();
+    }
+
     public static ReplayTable Filled(TableOptions options, int count, Func<int, double>? priority = null)
     {
         var table = new ReplayTable(options);

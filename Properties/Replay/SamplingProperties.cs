@@ -69,14 +69,14 @@ public class SamplingProperties
         var info = table.Info();
         Assert.Equal(2, info.Size);
         Assert.Equal(new LimiterCounters(4, 5, 2), info.Counters);
-        Assert.Equal([2L, 3L], table.Keys());
+        Assert.Equal([2, 3], ReplayFixtures.HeldIds(table));
     }
 
     [Fact]
     public void At_capacity_the_oldest_item_makes_room()
     {
         var table = ReplayFixtures.Filled(ReplayFixtures.Options(3), 5);
-        Assert.Equal([2L, 3L, 4L], table.Keys());
+        Assert.Equal([2, 3, 4], ReplayFixtures.HeldIds(table));
         Assert.Equal(new LimiterCounters(5, 0, 2), table.Info().Counters);
     }
 
@@ -102,11 +102,19 @@ public class SamplingProperties
     [Fact]
     public void Priority_updates_for_evicted_keys_are_skipped_and_counted()
     {
-        var table = ReplayFixtures.Filled(ReplayFixtures.Options(2), 4); // keys 0, 1 evicted
-        Assert.Equal(1, table.UpdatePriorities([0, 1, 3], [5.0, 5.0, 5.0]));
+        var table = ReplayFixtures.Filled(ReplayFixtures.Options(2), 2);
+        var evicted = table.Keys();
+        var batch = new ItemBatch(ReplayFixtures.Layout, 2);
+        ReplayFixtures.Add(batch, 2);
+        ReplayFixtures.Add(batch, 3);
+        table.TryInsert(batch);
+        var newest = table.Keys()[^1];
+        Assert.True(evicted.All(k => k < newest), "keys increase with every insert");
+        Assert.Equal(1, table.UpdatePriorities([evicted[0], evicted[1], newest], [5.0, 5.0, 5.0]));
         Assert.Equal(2, table.Info().SkippedPriorityUpdates);
         var into = new SampleBatch(ReplayFixtures.Layout, 1);
-        Assert.True(table.TryRead(3, into, 0, out var priority));
+        Assert.True(table.TryRead(newest, into, 0, out var priority));
+        Assert.Equal(3, ReplayFixtures.IdOf(into, 0));
         Assert.Equal(5.0, priority);
     }
 

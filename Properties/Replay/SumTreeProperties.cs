@@ -13,7 +13,7 @@ public class SumTreeProperties
         var cap = 1 + capacity % 17;
         const double exponent = 0.9;
         var table = new ReplayTable(ReplayFixtures.Options(cap, Sampler.Prioritized(exponent)));
-        var priorities = new Dictionary<long, double>(); // key -> priority, the model
+        var priorities = new Dictionary<int, double>(); // id -> priority, the model
         var batch = new ItemBatch(ReplayFixtures.Layout, 1);
         var id = 0;
         foreach (var (insert, pick, raw) in operations)
@@ -29,16 +29,16 @@ public class SumTreeProperties
             }
             else
             {
-                var keys = priorities.Keys.Order().ToArray();
-                var key = keys[pick % keys.Length];
-                table.UpdatePriorities([key, key + 1_000_000], [p, 1.0]); // the second key was never inserted: skipped
-                priorities[key] = p;
+                var (keys, ids) = (table.Keys(), ReplayFixtures.HeldIds(table));
+                var at = (int)(pick % keys.Length);
+                table.UpdatePriorities([keys[at], keys[at] + cap], [p, 1.0]); // the second key names an occupied slot: never held, skipped
+                priorities[ids[at]] = p;
             }
         }
         var expected = priorities.Values.Sum(p => Math.Pow(p, exponent));
         var info = table.Info();
         return info.Size == priorities.Count
-            && table.Keys().SequenceEqual(priorities.Keys.Order())
+            && ReplayFixtures.HeldIds(table).SequenceEqual(priorities.Keys.Order())
             && Math.Abs(info.PriorityTotal - expected) <= 1e-12 * Math.Max(1, expected);
     }
 
