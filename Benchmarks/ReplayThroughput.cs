@@ -8,7 +8,8 @@ namespace Pipeline.Benchmarks;
 /// <summary>
 /// Replay ingestion and sampling against this machine's memory-copy bandwidth, all measured in the same run:
 /// small items (64 floats) and Atari-sized items (84x84 bytes), 1 and 8 producers inserting batches while one
-/// consumer samples batches of 64 concurrently, then sampling alone.
+/// consumer samples batches of 64 concurrently (as fast as it can: the limiter is MinSize), then inserting alone and
+/// sampling alone. "dataflow" sends pooled batches into <see cref="ReplayFlows.Writer"/> (as many workers as cores).
 /// </summary>
 public static class ReplayThroughput
 {
@@ -17,8 +18,9 @@ public static class ReplayThroughput
     public static void Run(double seconds)
     {
         Console.WriteLine(Text($"replay throughput, {seconds:F1} s per measurement, {Environment.ProcessorCount} cores"));
-        var bandwidth = CopyBandwidth(seconds);
-        Console.WriteLine(Text($"memory copy (Span.CopyTo, 256 MB): {bandwidth / 1e9:F2} GB/s copied"));
+        // The best of three: the machine is shared, and the ratio should be against what memory can do.
+        var bandwidth = Enumerable.Range(0, 3).Max(_ => CopyBandwidth(seconds / 3));
+        Console.WriteLine(Text($"memory copy (Span.CopyTo, 256 MB, best of 3): {bandwidth / 1e9:F2} GB/s copied"));
         Console.WriteLine(Text($"context: a single Reverb server at about {ReverbSingleServerFramesPerSecond / 1e3:F0} thousand frames/s (user report, Reverb issue #58)"));
         Console.WriteLine();
         Console.WriteLine("items            producers path      inserted/s      GB/s  x memcpy  sampled/s while inserting");
@@ -71,7 +73,7 @@ public static class ReplayThroughput
         Prefill(table, layout, capacity);
         var before = table.Info().Counters;
         using var stop = new CancellationTokenSource();
-        var writer = dataflow ? table.Writer(capacity: 2 * producers) : null;
+        var writer = dataflow ? table.Writer(capacity: 2 * producers, parallelism: Math.Min(producers, Environment.ProcessorCount)) : null;
         var pool = BatchPool.Items(layout, batchSize);
         var clock = Stopwatch.StartNew();
         // Dedicated threads: inserts that never block complete synchronously and would otherwise hold every pool thread.
@@ -110,11 +112,23 @@ public static class ReplayThroughput
         return ((after.Inserts - before.Inserts) / elapsed, (after.Samples - before.Samples) / elapsed);
     }
 
+    /// <summary>Runs <paramref name="work"/> on a thread of its own (its continuations after a real wait go to the pool).</summary>
     static Task Dedicated(Func<Task> work)
     {
-        var thread = new Thread(() => work().GetAwaiter().GetResult()) { IsBackground = true };
-        thread.Start();
-        return Task.Run(thread.Join);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            try
+            {
+                work().GetAwaiter().GetResult();
+                done.SetResult();
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        }) { IsBackground = true }.Start();
+        return done.Task;
     }
 
     static double InsertOnly(ItemLayout layout, int capacity, int batchSize, double seconds)

@@ -144,15 +144,18 @@ public sealed partial class ReplayTable
     int InsertLocked(ItemBatch batch, int start)
     {
         var n = limiter.InsertsAllowed(batch.Count - start);
+        int low = int.MaxValue, high = -1;
         for (var i = start; i < start + n; i++)
         {
-            if (freeCount == 0) Remove(oldest);
+            if (freeCount == 0) Remove(oldest, leaf: false); // its slot is reused at once: the new leaf replaces it below
             var slot = free[--freeCount];
             storage.CopyItem(batch, i, slot);
             slotKey[slot] = insertions++ * Options.Capacity + slot;
             slotTimesSampled[slot] = 0;
+            slotPriority[slot] = batch.Priorities[i];
+            tree.SetLeaf(slot, Options.Sampler.Weight(batch.Priorities[i]));
+            (low, high) = (Math.Min(low, slot), Math.Max(high, slot));
             size++;
-            SetPriority(slot, batch.Priorities[i]);
             older[slot] = newest;
             newer[slot] = -1;
             if (newest >= 0) newer[newest] = slot;
@@ -160,6 +163,11 @@ public sealed partial class ReplayTable
             newest = slot;
             limiter.Inserts++;
         }
+        // One pass over the ancestors of the batch's slots when they are close together (Fifo reuse makes them
+        // consecutive), instead of a walk per item; scattered slots (a wrap-around, holes) get a walk each.
+        if (high - low < 4 * n + 64) tree.Recompute(low, high);
+        else
+            for (int slot = newest, k = 0; k < n; slot = older[slot], k++) tree.Set(slot, tree[slot]);
         return n;
     }
 
@@ -231,11 +239,12 @@ public sealed partial class ReplayTable
         tree.Set(slot, Options.Sampler.Weight(priority));
     }
 
-    void Remove(int slot)
+    /// <param name="leaf">false when the caller overwrites the slot's leaf at once (saves a walk up the tree).</param>
+    void Remove(int slot, bool leaf = true)
     {
         slotKey[slot] = -1;
         size--;
-        tree.Set(slot, 0);
+        if (leaf) tree.Set(slot, 0);
         var (before, after) = (older[slot], newer[slot]);
         if (before >= 0) newer[before] = after;
         else oldest = after;
