@@ -42,6 +42,25 @@ public class SumTreeProperties
             && Math.Abs(info.PriorityTotal - expected) <= 1e-12 * Math.Max(1, expected);
     }
 
+    /// <summary>Batched inserts update the tree in one pass, or per item when their slots are far apart (wrap-around, holes).</summary>
+    [Property(MaxTest = 60)]
+    public bool Total_stays_exact_with_batched_inserts_wrap_arounds_and_holes(byte[] batchSizes, byte samplesPerBatch)
+    {
+        var table = new ReplayTable(ReplayFixtures.Options(300, Sampler.Prioritized(1.0), maxTimesSampled: 1));
+        var sample = new SampleBatch(ReplayFixtures.Layout, 1 + samplesPerBatch % 40);
+        var id = 0;
+        foreach (var size in batchSizes)
+        {
+            var batch = new ItemBatch(ReplayFixtures.Layout, 1 + size % 120);
+            while (!batch.IsFull) ReplayFixtures.Add(batch, id, 1 + id++ % 13);
+            table.TryInsert(batch);
+            table.TrySample(sample); // deletes what it samples: holes the next inserts fill
+        }
+        var held = new SampleBatch(ReplayFixtures.Layout, 1);
+        var expected = table.Keys().Sum(k => table.TryRead(k, held, 0, out var p) ? p : double.NaN);
+        return Math.Abs(table.Info().PriorityTotal - expected) <= 1e-12 * Math.Max(1, expected);
+    }
+
     [Fact]
     public void The_tree_finds_the_leaf_where_the_prefix_sum_crosses_and_never_a_zero_leaf()
     {
