@@ -11,6 +11,7 @@ using TorchSharp;
 // dotnet run -c Release --project Benchmarks -- irm [steps] [rounds] [threads]   (Colored MNIST step cost, penalty methods)
 // dotnet run -c Release --project Benchmarks -- sfn [batch] [krylov k] [rounds] [threads]
 // dotnet run -c Release --project Benchmarks -- envs [milliseconds per case] [rounds]   (control environment steps/s)
+// dotnet run -c Release --project Benchmarks -- replay [seconds per measurement]   (replay ingestion/sampling vs memcpy)
 if (Pipeline.Runs.RuntimeGuard.RelaunchIfNeeded() is { } exitCode) return exitCode;
 var mode = args.FirstOrDefault() ?? "overhead";
 int Arg(int i, int fallback) => args.Length > i && int.TryParse(args[i], out var v) ? v : fallback;
@@ -47,11 +48,14 @@ switch (mode)
         EnvironmentThroughput.DiscoParts(Arg(1, 300) / 1000.0);
         EnvironmentThroughput.Run(secondsPerCase: Arg(1, 300) / 1000.0, rounds: Arg(2, 3), counts: [64, 256]);
         break;
+    case "replay":
+        ReplayThroughput.Run(seconds: args.Length > 1 && double.TryParse(args[1], System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 2.0);
+        break;
     case "bdn":
         BenchmarkRunner.Run<MessageOverhead>(args: args.Skip(1).ToArray());
         break;
     default:
-        Console.Error.WriteLine("modes: overhead [steps] [rounds] [threads] | messages [count] [rounds] | gan [toy steps] [mnist steps] [rounds] [threads] | divergences [threads] | irm [steps] [rounds] [threads] | urnn [iterations] [threads] | sfn [batch] [krylov k] [rounds] [threads] | envs [milliseconds per case] [rounds] | bdn");
+        Console.Error.WriteLine("modes: overhead [steps] [rounds] [threads] | messages [count] [rounds] | gan [toy steps] [mnist steps] [rounds] [threads] | divergences [threads] | irm [steps] [rounds] [threads] | urnn [iterations] [threads] | sfn [batch] [krylov k] [rounds] [threads] | envs [milliseconds per case] [rounds] | replay [seconds] | bdn");
         return 2;
 }
 return 0;

@@ -1,0 +1,85 @@
+namespace Pipeline.Stages.Replay;
+
+/// <summary>The blocking side of the table: inserts and samples that wait for the rate limiter.</summary>
+public sealed partial class ReplayTable
+{
+    readonly List<TaskCompletionSource> waiters = [];
+
+    /// <summary>
+    /// Inserts every item of <paramref name="batch"/>, waiting (without spinning) while the rate limiter forbids
+    /// inserts. Items go in as soon as they are allowed, many under one lock acquisition. A wait longer than
+    /// <paramref name="timeout"/> without progress throws a <see cref="TimeoutException"/> that states the limiter;
+    /// the items inserted before it stay inserted. The batch is not disposed.
+    /// </summary>
+    public async ValueTask InsertAsync(ItemBatch batch, TimeSpan? timeout = null, CancellationToken cancellation = default)
+    {
+        var done = TryInsert(batch);
+        while (done < batch.Count)
+        {
+            Task wake;
+            lock (gate)
+            {
+                var n = InsertLocked(batch, done);
+                if (n > 0) WakeAll();
+                done += n;
+                if (done == batch.Count) return;
+                wake = Wait();
+            }
+            await Blocked(wake, timeout, "inserting", cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Reverb's SampleFlexibleBatch: waits (at most <paramref name="timeout"/>) until one sample is allowed, then takes
+    /// items while the rate limiter allows and the batch has room. Returns the number sampled (at least 1).
+    /// </summary>
+    public async ValueTask<int> SampleAsync(SampleBatch batch, TimeSpan? timeout = null, CancellationToken cancellation = default)
+    {
+        CheckLayout(batch.Layout);
+        while (true)
+        {
+            Task wake;
+            lock (gate)
+            {
+                var n = SampleLocked(batch);
+                if (n > 0)
+                {
+                    WakeAll();
+                    return n;
+                }
+                wake = Wait();
+            }
+            await Blocked(wake, timeout, "sampling", cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A task completed at the table's next change; called under the lock.</summary>
+    Task Wait()
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        waiters.Add(waiter);
+        return waiter.Task;
+    }
+
+    /// <summary>Every change may unblock the other side, so all waiters re-check; called under the lock.</summary>
+    void WakeAll()
+    {
+        if (waiters.Count == 0) return;
+        foreach (var waiter in waiters) waiter.TrySetResult();
+        waiters.Clear();
+    }
+
+    async Task Blocked(Task wake, TimeSpan? timeout, string what, CancellationToken cancellation)
+    {
+        try
+        {
+            await wake.WaitAsync(timeout ?? Timeout.InfiniteTimeSpan, cancellation).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            string state;
+            lock (gate) state = limiter.Describe();
+            throw new TimeoutException($"replay table: {what} was blocked by the rate limiter for {timeout}: {state}");
+        }
+    }
+}
