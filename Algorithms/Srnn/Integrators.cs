@@ -15,21 +15,25 @@ public enum Integrator
 /// <summary>One integration step and whole trajectories of a separable Hamiltonian system.</summary>
 public static class Integrate
 {
-    /// <summary>(p, q) after one step of size <paramref name="dt"/>.</summary>
-    public static (Tensor P, Tensor Q) Step(ISeparableHamiltonian h, Integrator integrator, Tensor p, Tensor q, double dt)
+    /// <summary>
+    /// (p, q) after one step of size <paramref name="dt"/>. Leapfrog in its explicit kick-drift-kick form: for a
+    /// separable H it is eq. 4; for an O-NET, whose dp/dt may depend on p, the kicks read the field at the half-step
+    /// momentum (the SRNN code's leapfrog for O-NETs).
+    /// </summary>
+    public static (Tensor P, Tensor Q) Step(IDynamics f, Integrator integrator, Tensor p, Tensor q, double dt)
     {
         if (integrator == Integrator.Euler)
         {
             using var stepE = dt.ToScalar();
-            var dp = h.PotentialGradient(q).mul(stepE).neg();
-            var dq = h.KineticGradient(p).mul(stepE);
+            var dp = f.Dp(p, q).mul(stepE);
+            var dq = f.Dq(p, q).mul(stepE);
             return (p.add(dp), q.add(dq));
         }
         using var half = (dt / 2).ToScalar();
         using var step = dt.ToScalar();
-        var pHalf = p.sub(h.PotentialGradient(q).mul(half));
-        var qNext = q.add(h.KineticGradient(pHalf).mul(step));
-        var pNext = pHalf.sub(h.PotentialGradient(qNext).mul(half));
+        var pHalf = p.add(f.Dp(p, q).mul(half));
+        var qNext = q.add(f.Dq(pHalf, q).mul(step));
+        var pNext = pHalf.add(f.Dp(pHalf, qNext).mul(half));
         return (pNext, qNext);
     }
 
@@ -37,7 +41,7 @@ public static class Integrate
     /// The trajectory from z0 = [p, q] (B x 2d): T states (T x B x 2d), state 0 the initial one exactly, then T - 1 steps
     /// (the SRNN code's layout).
     /// </summary>
-    public static Tensor Trajectory(ISeparableHamiltonian h, Integrator integrator, Tensor z0, int states, double dt)
+    public static Tensor Trajectory(IDynamics h, Integrator integrator, Tensor z0, int states, double dt)
     {
         var d = z0.shape[1] / 2;
         var (p, q) = (z0.narrow(1, 0, d), z0.narrow(1, d, d));
