@@ -72,6 +72,20 @@ public sealed class ThreeBody : IReferenceSystem
         }
     }
 
+    /// <summary>
+    /// One kick-drift-kick leapfrog step of size <paramref name="dt"/> of the true equations: Table 3's "simulation"
+    /// row, the true dynamics integrated at the models' coarse step.
+    /// </summary>
+    public static void LeapfrogStep(double[] z, double dt)
+    {
+        var dz = new double[12];
+        Derivative(z, dz);
+        for (var i = 0; i < 6; i++) z[i] += dt / 2 * dz[i];
+        for (var i = 0; i < 6; i++) z[6 + i] += dt * z[i];
+        Derivative(z, dz);
+        for (var i = 0; i < 6; i++) z[i] += dt / 2 * dz[i];
+    }
+
     /// <summary>dz/dt = [-V'(q), p] with unit masses.</summary>
     static void Derivative(double[] z, double[] dz)
     {

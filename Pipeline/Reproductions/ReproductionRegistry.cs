@@ -16,6 +16,9 @@ public static class ReproductionRegistry
         new Gan.AliMnist(),
         new SaddleFree.Saddles(),
         new SaddleFree.SfnAutoencoder(),
+        Srnn.SrnnTables.Chain(),
+        Srnn.SrnnTables.ThreeBody(),
+        Srnn.SrnnTables.Billiard(),
     ];
 
     public static IReproduction? Find(string name) =>
