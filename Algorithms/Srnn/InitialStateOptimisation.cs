@@ -14,9 +14,10 @@ public static class InitialStateOptimisation
 {
     /// <summary>
     /// The fitted z0 (B x 2d, detached) for observations <paramref name="observed"/> (T x B x 2d) after at most
-    /// <paramref name="iterations"/> L-BFGS iterations (the paper: 10 in training).
+    /// <paramref name="iterations"/> L-BFGS iterations (the paper: 10 in training), from <paramref name="start"/>
+    /// (B x 2d; the paper's choice, the first observations, when null).
     /// </summary>
-    public static Tensor Fit(ITrajectoryModel model, Tensor observed, int iterations, Integrator integrator, double dt)
+    public static Tensor Fit(ITrajectoryModel model, Tensor observed, int iterations, Integrator integrator, double dt, Tensor? start = null)
     {
         if (observed.dim() != 3) throw new ArgumentException($"observations must be T x B x 2d, not of shape [{string.Join(", ", observed.shape)}]");
         if (iterations < 1) throw new ArgumentException($"L-BFGS iterations must be at least 1, not {iterations}");
@@ -26,7 +27,7 @@ public static class InitialStateOptimisation
         try
         {
             using var outer = NewDisposeScope();
-            var z0 = new Parameter(observed[0].detach().clone());
+            var z0 = new Parameter((start ?? observed[0]).detach().clone());
             var target = observed.detach();
             var states = (int)observed.shape[0];
             using var lbfgs = optim.LBFGS([z0], 1, iterations, iterations * 5 / 4 + 1, 1e-7, 1e-9, 10);

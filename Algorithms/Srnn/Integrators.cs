@@ -22,6 +22,8 @@ public static class Integrate
     /// </summary>
     public static (Tensor P, Tensor Q) Step(IDynamics f, Integrator integrator, Tensor p, Tensor q, double dt)
     {
+        if (!p.shape.SequenceEqual(q.shape))
+            throw new ArgumentException($"p and q must have the same shape (B x d), not p [{string.Join(", ", p.shape)}] and q [{string.Join(", ", q.shape)}]");
         if (integrator == Integrator.Euler)
         {
             using var stepE = dt.ToScalar();
@@ -43,6 +45,9 @@ public static class Integrate
     /// </summary>
     public static Tensor Trajectory(IDynamics h, Integrator integrator, Tensor z0, int states, double dt)
     {
+        if (z0.dim() != 2 || z0.shape[1] % 2 != 0)
+            throw new ArgumentException($"z0 must be B x 2d with z = [p, q], not [{string.Join(", ", z0.shape)}]");
+        if (states < 1) throw new ArgumentException($"a trajectory needs at least 1 state, not {states}");
         var d = z0.shape[1] / 2;
         var (p, q) = (z0.narrow(1, 0, d), z0.narrow(1, d, d));
         var trajectory = new List<Tensor>(states) { z0 };

@@ -3,8 +3,8 @@ namespace Pipeline.Environments.Physics;
 /// <summary>
 /// The SRNN paper's three-body problem (section 5, App. A.2; the HNN code's sampler, seq.md 2.3): three unit masses in
 /// the plane, G = 1, H = sum |p_i|^2 / 2 - sum_{i&lt;j} 1 / r_ij. z = [p, q] with p = (px1, py1, px2, py2, px3, py3).
-/// Initial states are perturbed circular orbits; reference integrator classical RK4 at a fine step (more accurate
-/// than the paper's RK45 at rtol 1e-4).
+/// Initial states are perturbed circular orbits; reference integrator classical RK4 at a fine step, refined near close
+/// encounters (more accurate than the paper's RK45 at rtol 1e-4).
 /// </summary>
 public sealed class ThreeBody : IReferenceSystem
 {
@@ -55,21 +55,41 @@ public sealed class ThreeBody : IReferenceSystem
 
     static double Square(double x) => x * x;
 
+    /// <summary>
+    /// RK4 steps of dt / substeps, each split further near close encounters (into (0.5 / r_min)^1.5 pieces, the orbital
+    /// time scale at r_min), so the energy error stays small when two bodies pass close.
+    /// </summary>
     public void Advance(double[] z, double dt, int substeps)
     {
         var h = dt / substeps;
-        var (k1, k2, k3, k4, tmp) = (new double[12], new double[12], new double[12], new double[12], new double[12]);
+        var scratch = (new double[12], new double[12], new double[12], new double[12], new double[12]);
         for (var s = 0; s < substeps; s++)
         {
-            Derivative(z, k1);
-            for (var i = 0; i < 12; i++) tmp[i] = z[i] + h / 2 * k1[i];
-            Derivative(tmp, k2);
-            for (var i = 0; i < 12; i++) tmp[i] = z[i] + h / 2 * k2[i];
-            Derivative(tmp, k3);
-            for (var i = 0; i < 12; i++) tmp[i] = z[i] + h * k3[i];
-            Derivative(tmp, k4);
-            for (var i = 0; i < 12; i++) z[i] += h / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
+            var pieces = (int)Math.Clamp(Math.Ceiling(Math.Pow(0.5 / ClosestDistance(z), 1.5)), 1, 100_000);
+            for (var k = 0; k < pieces; k++) Rk4(z, h / pieces, scratch);
         }
+    }
+
+    static double ClosestDistance(double[] z)
+    {
+        var closest = double.PositiveInfinity;
+        for (var i = 0; i < 3; i++)
+            for (var j = i + 1; j < 3; j++)
+                closest = Math.Min(closest, Math.Sqrt(Square(z[6 + 2 * i] - z[6 + 2 * j]) + Square(z[7 + 2 * i] - z[7 + 2 * j])));
+        return closest;
+    }
+
+    static void Rk4(double[] z, double h, (double[] K1, double[] K2, double[] K3, double[] K4, double[] Tmp) s)
+    {
+        var (k1, k2, k3, k4, tmp) = s;
+        Derivative(z, k1);
+        for (var i = 0; i < 12; i++) tmp[i] = z[i] + h / 2 * k1[i];
+        Derivative(tmp, k2);
+        for (var i = 0; i < 12; i++) tmp[i] = z[i] + h / 2 * k2[i];
+        Derivative(tmp, k3);
+        for (var i = 0; i < 12; i++) tmp[i] = z[i] + h * k3[i];
+        Derivative(tmp, k4);
+        for (var i = 0; i < 12; i++) z[i] += h / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
     }
 
     /// <summary>
