@@ -10,6 +10,8 @@ public enum Integrator
     Leapfrog,
     /// <summary>Explicit Euler (eq. 3): neither symplectic nor reversible; energy grows for oscillators.</summary>
     Euler,
+    /// <summary>Classical fourth-order Runge-Kutta: accurate but not symplectic; the HNN paper evaluates its models with it.</summary>
+    RungeKutta4,
 }
 
 /// <summary>One integration step and whole trajectories of a separable Hamiltonian system.</summary>
@@ -24,6 +26,7 @@ public static class Integrate
     {
         if (!p.shape.SequenceEqual(q.shape))
             throw new ArgumentException($"p and q must have the same shape (B x d), not p [{string.Join(", ", p.shape)}] and q [{string.Join(", ", q.shape)}]");
+        if (integrator == Integrator.RungeKutta4) return RungeKutta4(f, p, q, dt);
         if (integrator == Integrator.Euler)
         {
             using var stepE = dt.ToScalar();
@@ -37,6 +40,24 @@ public static class Integrate
         var qNext = q.add(f.Dq(pHalf, q).mul(step));
         var pNext = pHalf.add(f.Dp(pHalf, qNext).mul(half));
         return (pNext, qNext);
+    }
+
+    static (Tensor P, Tensor Q) RungeKutta4(IDynamics f, Tensor p, Tensor q, double dt)
+    {
+        using var half = (dt / 2).ToScalar();
+        using var sixth = (dt / 6).ToScalar();
+        using var two = 2.0.ToScalar();
+        var (dp1, dq1) = (f.Dp(p, q), f.Dq(p, q));
+        var (p2, q2) = (p.add(dp1.mul(half)), q.add(dq1.mul(half)));
+        var (dp2, dq2) = (f.Dp(p2, q2), f.Dq(p2, q2));
+        var (p3, q3) = (p.add(dp2.mul(half)), q.add(dq2.mul(half)));
+        var (dp3, dq3) = (f.Dp(p3, q3), f.Dq(p3, q3));
+        using var step = dt.ToScalar();
+        var (p4, q4) = (p.add(dp3.mul(step)), q.add(dq3.mul(step)));
+        var (dp4, dq4) = (f.Dp(p4, q4), f.Dq(p4, q4));
+        var dp = dp1.add(dp2.mul(two)).add(dp3.mul(two)).add(dp4);
+        var dq = dq1.add(dq2.mul(two)).add(dq3.mul(two)).add(dq4);
+        return (p.add(dp.mul(sixth)), q.add(dq.mul(sixth)));
     }
 
     /// <summary>

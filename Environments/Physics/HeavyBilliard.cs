@@ -51,6 +51,8 @@ public sealed class HeavyBilliard : IReferenceSystem
         }
     }
 
+    public bool TryLeapfrogStep(double[] z, double dt) => false;
+
     void Fly(double[] z, double t)
     {
         z[2] += z[0] * t;

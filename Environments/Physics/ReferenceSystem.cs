@@ -23,6 +23,12 @@ public interface IReferenceSystem
 
     /// <summary>Advances z in place by <paramref name="dt"/> with <paramref name="substeps"/> reference steps.</summary>
     void Advance(double[] z, double dt, int substeps);
+
+    /// <summary>
+    /// One kick-drift-kick leapfrog step of the true equations at the models' coarse step (Table 3's "simulation"
+    /// row); false when the system has no such step (the billiard's walls are not a force).
+    /// </summary>
+    bool TryLeapfrogStep(double[] z, double dt);
 }
 
 /// <summary>Seeded trajectories of a reference system in the SRNN layout (T x B x 2d, float64, state 0 the initial one).</summary>

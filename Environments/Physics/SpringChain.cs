@@ -87,6 +87,12 @@ public sealed class SpringChain : IReferenceSystem
         }
     }
 
+    public bool TryLeapfrogStep(double[] z, double dt)
+    {
+        Advance(z, dt, 1);
+        return true;
+    }
+
     /// <summary>-V'(q).</summary>
     void Force(double[] z, double[] force)
     {

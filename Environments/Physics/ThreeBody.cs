@@ -92,11 +92,7 @@ public sealed class ThreeBody : IReferenceSystem
         for (var i = 0; i < 12; i++) z[i] += h / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
     }
 
-    /// <summary>
-    /// One kick-drift-kick leapfrog step of size <paramref name="dt"/> of the true equations: Table 3's "simulation"
-    /// row, the true dynamics integrated at the models' coarse step.
-    /// </summary>
-    public static void LeapfrogStep(double[] z, double dt)
+    public bool TryLeapfrogStep(double[] z, double dt)
     {
         var dz = new double[12];
         Derivative(z, dz);
@@ -104,6 +100,7 @@ public sealed class ThreeBody : IReferenceSystem
         for (var i = 0; i < 6; i++) z[6 + i] += dt * z[i];
         Derivative(z, dz);
         for (var i = 0; i < 6; i++) z[i] += dt / 2 * dz[i];
+        return true;
     }
 
     /// <summary>dz/dt = [-V'(q), p] with unit masses.</summary>

@@ -15,6 +15,7 @@ public static class RecipeRegistry
         Srnn.SrnnPhysicsRecipes.Chain(),
         Srnn.SrnnPhysicsRecipes.ThreeBody(),
         Srnn.SrnnPhysicsRecipes.Billiard(),
+        Srnn.HnnRecipe.Create(),
         .. Gan.AliRecipes.All(),
         SaddleFree.SaddleRecipe.Create(),
         SaddleFree.AutoencoderRecipe.Create(),

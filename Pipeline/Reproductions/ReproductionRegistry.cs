@@ -19,6 +19,7 @@ public static class ReproductionRegistry
         Srnn.SrnnTables.Chain(),
         Srnn.SrnnTables.ThreeBody(),
         Srnn.SrnnTables.Billiard(),
+        new Srnn.HnnReproduction(),
     ];
 
     public static IReproduction? Find(string name) =>
