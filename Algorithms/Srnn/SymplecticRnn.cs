@@ -15,7 +15,7 @@ namespace Pipeline.Algorithms.Srnn;
 /// </summary>
 public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
 {
-    [Param("model: hnet (H-NET), onet (O-NET), or the baselines rnn / lstm", OneOf = ["hnet", "onet", "rnn", "lstm"])]
+    [Param("model: hnet (H-NET), onet (O-NET), the baselines rnn / lstm, or hnet-rebound (H-NET with the billiard's rebound module, section 6)", OneOf = ["hnet", "onet", "rnn", "lstm", "hnet-rebound"])]
     public string Model { get; init; } = "hnet";
 
     [Param("training: recurrent (backprop through the whole window) or single-step (every consecutive pair of the window)", OneOf = ["recurrent", "single-step"])]
@@ -51,6 +51,9 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
     [Param("training steps before training-time ISO starts (paper: the first 10% of training)", Min = 0, Max = 100000000)]
     public long IsoAfter { get; init; }
 
+    [Param("weight of the L1 penalty on the rebound gate gamma (hnet-rebound only)", Min = 0, Max = 100)]
+    public double ReboundPenalty { get; init; } = 1e-3;
+
     [Param("tensor device", OneOf = ["auto", "cpu", "cuda"])]
     public string Device { get; init; } = "auto";
 
@@ -64,7 +67,7 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
     };
 
     /// <summary>The paper's row name, e.g. "recurrent H-NET L-L".</summary>
-    public string RowName => Model is "rnn" or "lstm" ? Model.ToUpperInvariant()
+    public string RowName => Model is "rnn" or "lstm" ? Model.ToUpperInvariant() : Model == "hnet-rebound" ? $"{Training} H-NET + rebound module L-L"
         : $"{Training} {(Model == "hnet" ? "H-NET" : "O-NET")} {Letter(IntegratorKind)}-{Letter(TestIntegratorKind)}";
 
     static char Letter(Integrator i) => i == Srnn.Integrator.Euler ? 'E' : 'L';
@@ -92,6 +95,8 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
     {
         "onet" => new OdeNetwork(c.Dimension, c.Hidden, random, device, layers: c.Layers),
         "rnn" or "lstm" => new RecurrentBaseline(c.Model == "lstm", c.Dimension, c.Hidden, random, device),
+        "hnet-rebound" when c.Dimension == 2 => new ReboundHamiltonianNetwork(c.Hidden, random, device),
+        "hnet-rebound" => throw new ArgumentException($"the rebound module is built for the 2-D billiard: dimension must be 2, not {c.Dimension}"),
         _ => new HamiltonianNetwork(c.Dimension, c.Hidden, random, device, layers: c.Layers),
     };
 
@@ -119,8 +124,13 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
             : states[0];
         var parameters = state.Model.parameters().ToList();
         foreach (var p in parameters) p.grad = null;
-        var predicted = model.Rollout(start, (int)states.shape[0], config.IntegratorKind, config.Dt);
-        var loss = nn.functional.mse_loss(predicted, states);
+        Tensor loss;
+        if (model is ReboundHamiltonianNetwork rebound)
+        {
+            var (predicted, gate) = rebound.RolloutWithGate(start, (int)states.shape[0], config.Dt);
+            loss = nn.functional.mse_loss(predicted, states).add(gate.mul(Scalars.Of(config.ReboundPenalty)));
+        }
+        else loss = nn.functional.mse_loss(model.Rollout(start, (int)states.shape[0], config.IntegratorKind, config.Dt), states);
         loss.backward();
         Optim.Adam.Update(new AdamConfig(config.LearningRate), state.Adam, parameters);
         return new Step<ModelState<SymplecticRnnConfig, nn.Module>>(state, Metrics.Of(("loss", loss.item<float>())));

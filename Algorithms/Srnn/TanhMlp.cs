@@ -7,7 +7,7 @@ namespace Pipeline.Algorithms.Srnn;
 /// <summary>The SRNN paper's networks (App. A): tanh MLPs, initialised U(-1/sqrt(fan in), 1/sqrt(fan in)) from an explicit generator.</summary>
 public static class TanhMlp
 {
-    /// <summary>inputs -> hidden (x <paramref name="layers"/>, tanh) -> outputs.</summary>
+    /// <summary>inputs -> hidden (x <paramref name="layers"/>, tanh) -> outputs; with no hidden layer, one linear map.</summary>
     public static Sequential Create(int inputs, int hidden, int layers, int outputs, Generator generator, Device device, ScalarType dtype)
     {
         var modules = new List<nn.Module<Tensor, Tensor>>();
@@ -16,7 +16,7 @@ public static class TanhMlp
             modules.Add(nn.Linear(layer == 0 ? inputs : hidden, hidden, device: device, dtype: dtype));
             modules.Add(nn.Tanh());
         }
-        modules.Add(nn.Linear(hidden, outputs, device: device, dtype: dtype));
+        modules.Add(nn.Linear(layers == 0 ? inputs : hidden, outputs, device: device, dtype: dtype));
         var mlp = nn.Sequential(modules);
         using var _ = no_grad();
         foreach (var linear in mlp.children().OfType<Linear>())

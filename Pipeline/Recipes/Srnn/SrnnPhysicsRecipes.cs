@@ -35,7 +35,7 @@ public static class SrnnPhysicsRecipes
 
     public static IRecipe Billiard() => new Recipe<SymplecticRnnConfig, PhysicsDataConfig>(
         "srnn-billiard",
-        "SRNN and its baselines on the heavy billiard with elastic walls (plain integrators: no rebound module)",
+        "SRNN with the rebound module (--set model=hnet-rebound) and its baselines on the heavy billiard with elastic walls",
         $"{Paper}, section 6, App. A.3",
         new SymplecticRnnConfig { Dimension = 2, Hidden = 32, Dt = 0.1, LearningRate = 5e-3 },
         new PhysicsDataConfig { System = "billiard", Trajectories = 5000, Noise = 0, Substeps = 1, ObservedStates = 1, RolloutStates = 60 },

@@ -16,7 +16,7 @@ namespace Pipeline.Reproductions.Srnn;
 /// Figures: the true energy along long rollouts (drift or its absence) and one test trajectory.
 /// </summary>
 public sealed class SrnnTables(string name, string recipeName, string summary, string paper, SrnnTables.Sizes quick, SrnnTables.Sizes full,
-    IReadOnlyDictionary<string, string> table1, IReadOnlyDictionary<string, string>? table2, bool baselines, string paperTable) : IReproduction
+    IReadOnlyDictionary<string, string> table1, IReadOnlyDictionary<string, string>? table2, bool baselines, string paperTable, bool rebound = false) : IReproduction
 {
     /// <summary>The run size of a variant: training steps and recipe settings (network width and the like).</summary>
     public sealed record Sizes(long Steps, string[] Settings);
@@ -28,7 +28,7 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
     public static SrnnTables Chain() => new("srnn-chain", "srnn-chain",
         "Tables 1-2: O-NET / H-NET, single-step / recurrent, E-E / E-L / L-L, RNN, LSTM, with and without ISO, on the noisy 20-mass spring chain",
         "Chen, Zhang, Arjovsky, Bottou 2020 (Symplectic RNNs), section 4, Tables 1-2",
-        new Sizes(2000, ["hidden=256"]), new Sizes(31_000, []), SrnnPaperNumbers.ChainTable1, SrnnPaperNumbers.ChainTable2, baselines: true, " (paper: Table 1)");
+        new Sizes(3000, ["hidden=256", "learning-rate=0.003"]), new Sizes(31_000, []), SrnnPaperNumbers.ChainTable1, SrnnPaperNumbers.ChainTable2, baselines: true, " (paper: Table 1)");
 
     public static SrnnTables ThreeBody() => new("srnn-three-body", "srnn-three-body",
         "Table 3: O-NET / H-NET, single-step / recurrent, E-E / E-L / L-L against the true equations at dt = 1 on the three-body problem",
@@ -36,9 +36,9 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
         new Sizes(1500, ["hidden=128"]), new Sizes(19_000, []), SrnnPaperNumbers.ThreeBodyTable3, null, baselines: false, " (paper: Table 3)");
 
     public static SrnnTables Billiard() => new("srnn-billiards", "srnn-billiard",
-        "Heavy billiard: SRNN, O-NET and the RNN with plain integrators (no rebound module) on bouncing trajectories",
-        "Chen, Zhang, Arjovsky, Bottou 2020 (Symplectic RNNs), section 6 (the rebound module itself is not built here)",
-        new Sizes(1500, ["trajectories=1000"]), new Sizes(234_000, []), new Dictionary<string, string>(), null, baselines: true, " (the paper reports no table for the billiard)");
+        "Heavy billiard: SRNN with the rebound module (collision time and reflection) against SRNN, O-NET, RNN and LSTM on bouncing trajectories",
+        "Chen, Zhang, Arjovsky, Bottou 2020 (Symplectic RNNs), section 6 and App. A.3 (rebound networks on positions, not image patches)",
+        new Sizes(1500, ["trajectories=1000"]), new Sizes(234_000, []), new Dictionary<string, string>(), null, baselines: true, " (the paper reports no table for the billiard)", rebound: true);
 
     /// <summary>A trained model and the rows it is tested in: (test integrator, row name).</summary>
     sealed record Trained(string Key, string[] Settings, (string TestIntegrator, string Row)[] Tests);
@@ -55,6 +55,8 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
                 yield return new($"{training}-{model}-leapfrog", [$"training={training}", $"model={model}", "integrator=leapfrog"],
                     [("leapfrog", $"{training} {net} L-L")]);
             }
+        if (rebound && !iso)
+            yield return new("recurrent-hnet-rebound", ["training=recurrent", "model=hnet-rebound"], [("leapfrog", "recurrent H-NET + rebound module L-L")]);
         if (!baselines) yield break;
         foreach (var rnn in new[] { "rnn", "lstm" })
             yield return new(rnn, [$"model={rnn}"], [("same", rnn.ToUpperInvariant())]);
@@ -189,7 +191,7 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
     static void Figures(ReproductionContext context, Dictionary<string, (SymplecticRnnConfig Config, byte[] Payload)> checkpoints, IReferenceSystem system,
         Tensor observed, Tensor truth, PhysicsDataConfig data)
     {
-        (string Key, string Label)[] shown = [("recurrent-hnet-leapfrog", "SRNN (recurrent H-NET L-L)"), ("recurrent-hnet-euler", "recurrent H-NET E-E"),
+        (string Key, string Label)[] shown = [("recurrent-hnet-rebound", "SRNN + rebound module"), ("recurrent-hnet-leapfrog", "SRNN (recurrent H-NET L-L)"), ("recurrent-hnet-euler", "recurrent H-NET E-E"),
             ("recurrent-onet-leapfrog", "recurrent O-NET L-L"), ("recurrent-onet-euler", "recurrent O-NET E-E"), ("rnn", "RNN")];
         var horizon = 5 * (int)truth.shape[0];
         var energies = new List<(string, double[], double[])>();
