@@ -25,12 +25,17 @@ public static class SrnnPhysicsRecipes
         new SymplecticRnnConfig { Dimension = 20, Hidden = 2048, Dt = 0.1, LearningRate = 1e-3 },
         new PhysicsDataConfig(), 31_000, Build);
 
+    /// <summary>
+    /// The test horizon is not stated for Table 3; the old three-body script predicts 30 states at dt 0.1 (3 time units).
+    /// 10 states at dt = 1 (about one orbit) is used here: over 30 states at dt = 1 even the true equations integrated
+    /// by leapfrog at dt = 1 diverge from the truth (measured error 19.9 against 3.8 for predicting every position 0).
+    /// </summary>
     public static IRecipe ThreeBody() => new Recipe<SymplecticRnnConfig, PhysicsDataConfig>(
         "srnn-three-body",
         "SRNN and its baselines on the noiseless three-body problem at dt = 1 (600 windows of 5 states)",
         $"{Paper}, section 5, Table 3, App. A.2",
         new SymplecticRnnConfig { Dimension = 6, Hidden = 512, Layers = 3, Dt = 1, LearningRate = 3e-4 },
-        new PhysicsDataConfig { System = "three-body", Trajectories = 100, Window = 5, Noise = 0, Substeps = 1000, ObservedStates = 3, RolloutStates = 30 },
+        new PhysicsDataConfig { System = "three-body", Trajectories = 100, Window = 5, Noise = 0, Substeps = 1000, ObservedStates = 3, RolloutStates = 10 },
         19_000, Build);
 
     public static IRecipe Billiard() => new Recipe<SymplecticRnnConfig, PhysicsDataConfig>(
