@@ -33,12 +33,12 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
     public static SrnnTables ThreeBody() => new("srnn-three-body", "srnn-three-body",
         "Table 3: O-NET / H-NET, single-step / recurrent, E-E / E-L / L-L against the true equations at dt = 1 on the three-body problem",
         "Chen, Zhang, Arjovsky, Bottou 2020 (Symplectic RNNs), section 5, Table 3",
-        new Sizes(1500, ["hidden=128"]), new Sizes(19_000, []), SrnnPaperNumbers.ThreeBodyTable3, null, baselines: false, " (paper: Table 3)");
+        new Sizes(4000, ["hidden=128"]), new Sizes(19_000, []), SrnnPaperNumbers.ThreeBodyTable3, null, baselines: false, " (paper: Table 3)");
 
     public static SrnnTables Billiard() => new("srnn-billiards", "srnn-billiard",
         "Heavy billiard: SRNN with the rebound module (collision time and reflection) against SRNN, O-NET, RNN and LSTM on bouncing trajectories",
         "Chen, Zhang, Arjovsky, Bottou 2020 (Symplectic RNNs), section 6 and App. A.3 (rebound networks on positions, not image patches)",
-        new Sizes(1500, ["trajectories=1000"]), new Sizes(234_000, []), new Dictionary<string, string>(), null, baselines: true, " (the paper reports no table for the billiard)", rebound: true);
+        new Sizes(5000, ["trajectories=1000"]), new Sizes(234_000, []), new Dictionary<string, string>(), null, baselines: true, " (the paper reports no table for the billiard)", rebound: true);
 
     /// <summary>A trained model and the rows it is tested in: (test integrator, row name).</summary>
     sealed record Trained(string Key, string[] Settings, (string TestIntegrator, string Row)[] Tests);
