@@ -16,6 +16,10 @@ public static class ReproductionRegistry
         new Gan.AliMnist(),
         new SaddleFree.Saddles(),
         new SaddleFree.SfnAutoencoder(),
+        Srnn.SrnnTables.Chain(),
+        Srnn.SrnnTables.ThreeBody(),
+        Srnn.SrnnTables.Billiard(),
+        new Srnn.HnnReproduction(),
     ];
 
     public static IReproduction? Find(string name) =>
