@@ -10,6 +10,9 @@ using TorchSharp;
 // dotnet run -c Release --project Benchmarks -- urnn [iterations] [threads]
 // dotnet run -c Release --project Benchmarks -- irm [steps] [rounds] [threads]   (Colored MNIST step cost, penalty methods)
 // dotnet run -c Release --project Benchmarks -- sfn [batch] [krylov k] [rounds] [threads]
+// dotnet run -c Release --project Benchmarks -- envs [milliseconds per case] [rounds]   (control environment steps/s)
+// dotnet run -c Release --project Benchmarks -- replay [seconds per measurement]   (replay ingestion/sampling vs memcpy)
+// dotnet run -c Release --project Benchmarks -- srnn [steps] [hidden] [threads]   (spring chain: integration and training steps/s)
 if (Pipeline.Runs.RuntimeGuard.RelaunchIfNeeded() is { } exitCode) return exitCode;
 var mode = args.FirstOrDefault() ?? "overhead";
 int Arg(int i, int fallback) => args.Length > i && int.TryParse(args[i], out var v) ? v : fallback;
@@ -42,11 +45,22 @@ switch (mode)
         torch.set_num_threads(Arg(4, 1));
         SaddleFreeCost.Run(batch: Arg(1, 1000), krylov: Arg(2, 20), rounds: Arg(3, 5));
         break;
+    case "envs":
+        EnvironmentThroughput.DiscoParts(Arg(1, 300) / 1000.0);
+        EnvironmentThroughput.Run(secondsPerCase: Arg(1, 300) / 1000.0, rounds: Arg(2, 3), counts: [64, 256]);
+        break;
+    case "replay":
+        ReplayThroughput.Run(seconds: args.Length > 1 && double.TryParse(args[1], System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 2.0);
+        break;
+    case "srnn":
+        torch.set_num_threads(Arg(3, 1));
+        SrnnCost.Run(steps: Arg(1, 50), hidden: Arg(2, 256));
+        break;
     case "bdn":
         BenchmarkRunner.Run<MessageOverhead>(args: args.Skip(1).ToArray());
         break;
     default:
-        Console.Error.WriteLine("modes: overhead [steps] [rounds] [threads] | messages [count] [rounds] | gan [toy steps] [mnist steps] [rounds] [threads] | divergences [threads] | irm [steps] [rounds] [threads] | urnn [iterations] [threads] | sfn [batch] [krylov k] [rounds] [threads] | bdn");
+        Console.Error.WriteLine("modes: overhead [steps] [rounds] [threads] | messages [count] [rounds] | gan [toy steps] [mnist steps] [rounds] [threads] | divergences [threads] | irm [steps] [rounds] [threads] | urnn [iterations] [threads] | sfn [batch] [krylov k] [rounds] [threads] | envs [milliseconds per case] [rounds] | replay [seconds] | srnn [steps] [hidden] [threads] | bdn");
         return 2;
 }
 return 0;

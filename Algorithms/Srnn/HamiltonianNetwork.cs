@@ -5,30 +5,21 @@ using static TorchSharp.torch;
 namespace Pipeline.Algorithms.Srnn;
 
 /// <summary>
-/// H-NET (SRNN paper section 3): H(p, q) = K(p) + V(q), two tanh MLPs with a scalar output each; K'(p) and V'(q)
-/// by autograd with create_graph, so training can backpropagate through the integrator.
+/// H-NET (SRNN paper section 3): H(p, q) = K(p) + V(q), two tanh MLPs with a scalar output each (App. A: one hidden
+/// layer of 2048 for the chain, three of 512 for three-body); K'(p) and V'(q) by autograd with create_graph, so
+/// training can backpropagate through the integrator.
 /// </summary>
-public sealed class HamiltonianNetwork : nn.Module<Tensor, Tensor, Tensor>, ISeparableHamiltonian
+public sealed class HamiltonianNetwork : nn.Module<Tensor, Tensor, Tensor>, ISeparableHamiltonian, ITrajectoryModel
 {
     readonly Sequential kinetic;
     readonly Sequential potential;
 
-    public HamiltonianNetwork(int dimension, int hidden, Generator generator, Device device, ScalarType dtype = ScalarType.Float32) : base("hnet")
+    public HamiltonianNetwork(int dimension, int hidden, Generator generator, Device device, ScalarType dtype = ScalarType.Float32, int layers = 1) : base("hnet")
     {
-        kinetic = Mlp(dimension, hidden, device, dtype);
-        potential = Mlp(dimension, hidden, device, dtype);
+        kinetic = TanhMlp.Create(dimension, hidden, layers, 1, generator, device, dtype);
+        potential = TanhMlp.Create(dimension, hidden, layers, 1, generator, device, dtype);
         RegisterComponents();
-        using var _ = no_grad();
-        foreach (var layer in new[] { kinetic, potential }.SelectMany(s => s.children()).OfType<Linear>())
-        {
-            var bound = 1 / Math.Sqrt(layer.in_features);
-            layer.weight!.uniform_(-bound, bound, generator);
-            layer.bias!.uniform_(-bound, bound, generator);
-        }
     }
-
-    static Sequential Mlp(int inputs, int hidden, Device device, ScalarType dtype) =>
-        nn.Sequential(nn.Linear(inputs, hidden, device: device, dtype: dtype), nn.Tanh(), nn.Linear(hidden, 1, device: device, dtype: dtype));
 
     public override Tensor forward(Tensor p, Tensor q) => Energy(p, q);
 
@@ -44,4 +35,6 @@ public sealed class HamiltonianNetwork : nn.Module<Tensor, Tensor, Tensor>, ISep
     public Tensor KineticGradient(Tensor p) => Gradient(kinetic, p);
 
     public Tensor PotentialGradient(Tensor q) => Gradient(potential, q);
+
+    public Tensor Rollout(Tensor z0, int states, Integrator integrator, double dt) => Integrate.Trajectory(this, integrator, z0, states, dt);
 }

@@ -8,31 +8,69 @@ using static TorchSharp.torch;
 namespace Pipeline.Algorithms.Srnn;
 
 /// <summary>
-/// SRNN training (SRNN paper section 3): an H-NET integrated from each observed trajectory's first state over the
-/// whole window (recurrent training), loss the MSE to every observed state, Adam 1e-3. Integrator leapfrog (SRNN,
-/// "L-L") or Euler ("E-E").
+/// The SRNN paper's models and training (sections 3-4, App. A). Every row of Tables 1-3 is a value of this record:
+/// model (H-NET, O-NET, or the RNN / LSTM baselines), training (single-step on length-2 windows or recurrent through
+/// the whole window), the training and test integrators (E-E, E-L, L-L), and initial state optimisation.
+/// SRNN = H-NET, recurrent, L-L.
 /// </summary>
 public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
 {
-    [Param("integrator used in training and evaluation", OneOf = ["leapfrog", "euler"])]
+    [Param("model: hnet (H-NET), onet (O-NET), the baselines rnn / lstm, or hnet-rebound (H-NET with the billiard's rebound module, section 6)", OneOf = ["hnet", "onet", "rnn", "lstm", "hnet-rebound"])]
+    public string Model { get; init; } = "hnet";
+
+    [Param("training: recurrent (backprop through the whole window) or single-step (every consecutive pair of the window)", OneOf = ["recurrent", "single-step"])]
+    public string Training { get; init; } = "recurrent";
+
+    [Param("integrator used in training (the first letter of E-E, E-L, L-L)", OneOf = ["leapfrog", "euler"])]
     public string Integrator { get; init; } = "leapfrog";
+
+    [Param("integrator used at test time: same as training, or leapfrog / euler (E-L: euler then leapfrog)", OneOf = ["same", "leapfrog", "euler"])]
+    public string TestIntegrator { get; init; } = "same";
 
     [Param("state dimension d (p and q each have d coordinates)", Min = 1, Max = 1000)]
     public int Dimension { get; init; } = 1;
 
-    [Param("hidden units of each of the two H-NET MLPs (paper: 2048 for the chain)", Min = 1, Max = 16384)]
+    [Param("hidden units per layer of each MLP / RNN (paper: 2048 chain, 512 three-body)", Min = 1, Max = 16384)]
     public int Hidden { get; init; } = 64;
+
+    [Param("hidden layers of each MLP (paper: 1 chain, 3 three-body)", Min = 1, Max = 8)]
+    public int Layers { get; init; } = 1;
 
     [Param("time step between observations", Min = 1e-6, Max = 10)]
     public double Dt { get; init; } = 0.1;
 
-    [Param("Adam learning rate", Min = 1e-8, Max = 1)]
+    [Param("Adam learning rate (paper: 1e-3 chain, 3e-4 three-body)", Min = 1e-8, Max = 1)]
     public double LearningRate { get; init; } = 1e-3;
+
+    [Param("initial state optimisation: off, test (fit z0 at test time only) or train-and-test (paper section 4.3)", OneOf = ["off", "test", "train-and-test"])]
+    public string Iso { get; init; } = "off";
+
+    [Param("L-BFGS iterations per initial state fit (paper: 10)", Min = 1, Max = 1000)]
+    public int IsoIterations { get; init; } = 10;
+
+    [Param("training steps before training-time ISO starts (paper: the first 10% of training)", Min = 0, Max = 100000000)]
+    public long IsoAfter { get; init; }
+
+    [Param("weight of the L1 penalty on the rebound gate gamma (hnet-rebound only)", Min = 0, Max = 100)]
+    public double ReboundPenalty { get; init; } = 1e-3;
 
     [Param("tensor device", OneOf = ["auto", "cpu", "cuda"])]
     public string Device { get; init; } = "auto";
 
     public Integrator IntegratorKind => Integrator == "euler" ? Srnn.Integrator.Euler : Srnn.Integrator.Leapfrog;
+
+    public Integrator TestIntegratorKind => TestIntegrator switch
+    {
+        "euler" => Srnn.Integrator.Euler,
+        "leapfrog" => Srnn.Integrator.Leapfrog,
+        _ => IntegratorKind,
+    };
+
+    /// <summary>The paper's row name, e.g. "recurrent H-NET L-L".</summary>
+    public string RowName => Model is "rnn" or "lstm" ? Model.ToUpperInvariant() : Model == "hnet-rebound" ? $"{Training} H-NET + rebound module L-L"
+        : $"{Training} {(Model == "hnet" ? "H-NET" : "O-NET")} {Letter(IntegratorKind)}-{Letter(TestIntegratorKind)}";
+
+    static char Letter(Integrator i) => i == Srnn.Integrator.Euler ? 'E' : 'L';
 
     public Validation<Error, SymplecticRnnConfig> Validate() => ConfigRules.Check(this);
 }
@@ -43,39 +81,90 @@ public sealed record TrajectoryBatch(Tensor States) : IDisposable
     public void Dispose() => States.Dispose();
 }
 
-public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<SymplecticRnnConfig, HamiltonianNetwork>, TrajectoryBatch>
+public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<SymplecticRnnConfig, nn.Module>, TrajectoryBatch>
 {
-    const string Kind = "srnn/1";
+    const string Kind = "srnn/2";
 
-    public static ModelState<SymplecticRnnConfig, HamiltonianNetwork> Init(SymplecticRnnConfig config, int seed, Device device)
+    public static ModelState<SymplecticRnnConfig, nn.Module> Init(SymplecticRnnConfig config, int seed, Device device)
     {
         var random = new Generator((ulong)seed, device);
-        return ModelState<SymplecticRnnConfig, HamiltonianNetwork>.Create(config, new HamiltonianNetwork(config.Dimension, config.Hidden, random, device), random);
+        return ModelState<SymplecticRnnConfig, nn.Module>.Create(config, Network(config, random, device), random);
     }
 
-    public static Step<ModelState<SymplecticRnnConfig, HamiltonianNetwork>> Update(ModelState<SymplecticRnnConfig, HamiltonianNetwork> state, TrajectoryBatch batch)
+    static nn.Module Network(SymplecticRnnConfig c, Generator random, Device device) => c.Model switch
+    {
+        "onet" => new OdeNetwork(c.Dimension, c.Hidden, random, device, layers: c.Layers),
+        "rnn" or "lstm" => new RecurrentBaseline(c.Model == "lstm", c.Dimension, c.Hidden, random, device),
+        "hnet-rebound" when c.Dimension == 2 => new ReboundHamiltonianNetwork(c.Hidden, random, device),
+        "hnet-rebound" => throw new ArgumentException($"the rebound module is built for the 2-D billiard: dimension must be 2, not {c.Dimension}"),
+        _ => new HamiltonianNetwork(c.Dimension, c.Hidden, random, device, layers: c.Layers),
+    };
+
+    /// <summary>The state's network as a trajectory predictor.</summary>
+    public static ITrajectoryModel Model(ModelState<SymplecticRnnConfig, nn.Module> state) => (ITrajectoryModel)state.Model;
+
+    /// <summary>
+    /// One Adam step on the trajectory MSE. Recurrent: one rollout from the first state over the whole window.
+    /// Single-step: every consecutive pair of the window is a length-2 trajectory. With training-time ISO (after
+    /// iso-after steps) the rollouts start from each window's L-BFGS-fitted z0 instead of its noisy first state.
+    /// </summary>
+    public static Step<ModelState<SymplecticRnnConfig, nn.Module>> Update(ModelState<SymplecticRnnConfig, nn.Module> state, TrajectoryBatch batch)
     {
         using var scope = NewDisposeScope();
+        var config = state.Config;
+        var model = Model(state);
+        var states = batch.States;
+        if (config.Training == "single-step")
+        {
+            var (t, width) = (states.shape[0], states.shape[2]);
+            states = stack([states.narrow(0, 0, t - 1).reshape(-1, width), states.narrow(0, 1, t - 1).reshape(-1, width)]);
+        }
+        var start = config.Iso == "train-and-test" && state.Adam.Steps >= config.IsoAfter
+            ? InitialStateOptimisation.Fit(model, states, config.IsoIterations, config.IntegratorKind, config.Dt)
+            : states[0];
         var parameters = state.Model.parameters().ToList();
         foreach (var p in parameters) p.grad = null;
-        var predicted = Integrate.Trajectory(state.Model, state.Config.IntegratorKind, batch.States[0], (int)batch.States.shape[0], state.Config.Dt);
-        var loss = nn.functional.mse_loss(predicted, batch.States);
+        Tensor loss;
+        if (model is ReboundHamiltonianNetwork rebound)
+        {
+            var (predicted, gate) = rebound.RolloutWithGate(start, (int)states.shape[0], config.Dt);
+            loss = nn.functional.mse_loss(predicted, states).add(gate.mul(Scalars.Of(config.ReboundPenalty)));
+        }
+        else loss = nn.functional.mse_loss(model.Rollout(start, (int)states.shape[0], config.IntegratorKind, config.Dt), states);
         loss.backward();
-        Optim.Adam.Update(new AdamConfig(state.Config.LearningRate), state.Adam, parameters);
-        return new Step<ModelState<SymplecticRnnConfig, HamiltonianNetwork>>(state, Metrics.Of(("loss", loss.item<float>())));
+        Optim.Adam.Update(new AdamConfig(config.LearningRate), state.Adam, parameters);
+        return new Step<ModelState<SymplecticRnnConfig, nn.Module>>(state, Metrics.Of(("loss", loss.item<float>())));
     }
 
-    /// <summary>Rolls out from the first state of clean trajectories <paramref name="truth"/> (T x B x 2d); the mean position error over all steps.</summary>
-    public static double RolloutError(ModelState<SymplecticRnnConfig, HamiltonianNetwork> state, Tensor truth)
+    /// <summary>
+    /// The SRNN tables' test error per trajectory: the L2 distance between the predicted and true positions (all d
+    /// coordinates of q as one vector), averaged over the states of <paramref name="truth"/> (T x B x 2d).
+    /// </summary>
+    public static double[] PositionErrors(Tensor predicted, Tensor truth, int dimension)
     {
+        if (!predicted.shape.SequenceEqual(truth.shape))
+            throw new ArgumentException($"predicted [{string.Join(", ", predicted.shape)}] and true [{string.Join(", ", truth.shape)}] trajectories differ in shape");
         using var scope = NewDisposeScope();
-        var predicted = Integrate.Trajectory(state.Model, state.Config.IntegratorKind, truth[0], (int)truth.shape[0], state.Config.Dt).detach();
-        var d = state.Config.Dimension;
-        return predicted.narrow(2, d, d).sub(truth.narrow(2, d, d)).norm(2).mean().item<float>();
+        var difference = predicted.narrow(2, dimension, dimension).to_type(ScalarType.Float64).sub(truth.narrow(2, dimension, dimension).to_type(ScalarType.Float64));
+        var errors = difference.mul(difference).sum(2).sqrt().mean([0]);
+        return errors.cpu().data<double>().ToArray();
     }
 
-    public static byte[] Save(ModelState<SymplecticRnnConfig, HamiltonianNetwork> state) => state.Save(Kind);
+    /// <summary>
+    /// The test-time prediction: from the first of the noisy observations <paramref name="observed"/> (T0 x B x 2d),
+    /// or with ISO from z0 fitted to all T0 of them, <paramref name="states"/> states with the test integrator (detached).
+    /// </summary>
+    public static Tensor Predict(ModelState<SymplecticRnnConfig, nn.Module> state, Tensor observed, int states, bool iso)
+    {
+        var config = state.Config;
+        var model = Model(state);
+        var start = iso ? InitialStateOptimisation.Fit(model, observed, config.IsoIterations, config.TestIntegratorKind, config.Dt) : observed[0];
+        using var enabled = enable_grad();
+        return model.Rollout(start, states, config.TestIntegratorKind, config.Dt).detach();
+    }
 
-    public static ModelState<SymplecticRnnConfig, HamiltonianNetwork> Load(SymplecticRnnConfig config, byte[] payload, Device device) =>
+    public static byte[] Save(ModelState<SymplecticRnnConfig, nn.Module> state) => state.Save(Kind);
+
+    public static ModelState<SymplecticRnnConfig, nn.Module> Load(SymplecticRnnConfig config, byte[] payload, Device device) =>
         Init(config, 0, device).Load(Kind, payload);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Pipeline.Environments.Control;
@@ -44,6 +45,7 @@ public sealed class DeepSea : VectorEnvironment
 
     protected override void StartEpisode(int copy, ref ulong stream) => (row[copy], column[copy], rewarded[copy]) = (0, 0, false);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override (double Reward, bool Terminated) Advance(int copy, int action, ref ulong stream)
     {
         var (r, c) = (row[copy], column[copy]);
@@ -64,6 +66,7 @@ public sealed class DeepSea : VectorEnvironment
         return (reward, row[copy] == size);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Observe(int copy, Span<float> observation)
     {
         observation.Clear();

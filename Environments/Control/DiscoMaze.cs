@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Pipeline.Environments.Control;
@@ -59,6 +60,7 @@ public sealed class DiscoMaze : VectorEnvironment
 
     protected override int EpisodeLimit => config.MaxSteps;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void StartEpisode(int copy, ref ulong stream)
     {
         var walls = wall.AsSpan(copy * cells, cells);
@@ -72,6 +74,7 @@ public sealed class DiscoMaze : VectorEnvironment
         Recolour(copy, ref stream);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override (double Reward, bool Terminated) Advance(int copy, int action, ref ulong stream)
     {
         var target = agent[copy] + moves[action];
@@ -90,6 +93,7 @@ public sealed class DiscoMaze : VectorEnvironment
     /// Every wall cell draws one of 5 colours. One 64-bit draw yields 20 base-5 digits (multiply by 5, keep the
     /// carry); 5^20 / 2^64 &lt; 6e-6 bounds the bias of each digit.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void Recolour(int copy, ref ulong stream)
     {
         var walls = wall.AsSpan(copy * cells, cells);
@@ -108,6 +112,7 @@ public sealed class DiscoMaze : VectorEnvironment
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Observe(int copy, Span<float> observation)
     {
         var colours = colour.AsSpan(copy * cells, cells);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Pipeline.Environments.Control;
@@ -58,6 +59,7 @@ public sealed class KeyDoorMaze : VectorEnvironment
 
     protected override int EpisodeLimit => config.MaxSteps;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void StartEpisode(int copy, ref ulong stream)
     {
         var walls = wall.AsSpan(copy * cells, cells);
@@ -73,6 +75,7 @@ public sealed class KeyDoorMaze : VectorEnvironment
         (hasKey[copy], doorOpen[copy], reachedGoal[copy]) = (start == layout[copy].Key, false, false);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override (double Reward, bool Terminated) Advance(int copy, int action, ref ulong stream)
     {
         var target = agent[copy] + moves[action];
@@ -95,6 +98,7 @@ public sealed class KeyDoorMaze : VectorEnvironment
         return (1, true);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Observe(int copy, Span<float> observation)
     {
         observation.Clear();

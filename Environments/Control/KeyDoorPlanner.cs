@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Pipeline.Environments.Control;
 
 /// <summary>
@@ -19,6 +20,7 @@ sealed class KeyDoorPlanner
         (distance, parent, queue) = (new int[cells], new int[cells], new int[cells]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (int Start, int Key, int Door, int Goal) Draw(Span<bool> wall, ref ulong stream)
     {
         maze.Carve(wall, ref stream);
@@ -37,6 +39,7 @@ sealed class KeyDoorPlanner
     }
 
     /// <summary>Breadth-first search from queue[0..tail), never entering <paramref name="blocked"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void Expand(Span<bool> wall, int blocked, int tail, bool recordParents)
     {
         var side = maze.Side;
@@ -53,6 +56,7 @@ sealed class KeyDoorPlanner
     }
 
     /// <summary>The reached cell with the largest distance (the lowest index among ties).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     int Farthest()
     {
         var best = 0;

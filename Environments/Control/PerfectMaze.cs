@@ -1,22 +1,32 @@
+using System.Runtime.CompilerServices;
 namespace Pipeline.Environments.Control;
 
 /// <summary>
 /// Perfect mazes (exactly one path between any two open cells) by the randomized depth-first search (recursive
 /// backtracker) on an n x n lattice of rooms, drawn on a (2n + 1) x (2n + 1) grid: rooms at odd coordinates, the
-/// cell between two joined rooms opened, the border and everything else wall. The scratch buffers are allocated
-/// once, so carving a maze allocates nothing.
+/// cell between two joined rooms opened, the border and everything else wall. A room is joined exactly when its
+/// cell is open, and each room's in-bounds directions are tabulated once, so carving needs no division and
+/// allocates nothing.
 /// </summary>
 public sealed class PerfectMaze
 {
     readonly int rooms;
     readonly int[] stack;
-    readonly bool[] joined;
+    readonly byte[] inBounds; // per cell: bit d set when room neighbour d (left, right, up, down) exists
+    readonly int[] steps;
 
     public PerfectMaze(int rooms)
     {
         ConfigCheck.InRange(nameof(rooms), rooms, 1, 1000);
         this.rooms = rooms;
-        (stack, joined) = (new int[rooms * rooms], new bool[rooms * rooms]);
+        stack = new int[rooms * rooms];
+        steps = [-2, 2, -2 * Side, 2 * Side];
+        inBounds = new byte[Side * Side];
+        for (var room = 0; room < rooms * rooms; room++)
+        {
+            var (r, c) = (room / rooms, room % rooms);
+            inBounds[CellOfRoom(room)] = (byte)((c > 0 ? 1 : 0) | (c < rooms - 1 ? 2 : 0) | (r > 0 ? 4 : 0) | (r < rooms - 1 ? 8 : 0));
+        }
     }
 
     /// <summary>Cells per side: 2n + 1.</summary>
@@ -25,39 +35,34 @@ public sealed class PerfectMaze
     /// <summary>Open cells of every perfect maze: n^2 rooms plus the n^2 - 1 passages of a spanning tree.</summary>
     public int OpenCells => 2 * rooms * rooms - 1;
 
-    /// <summary>The cell (row, column) of room (r, c).</summary>
+    /// <summary>The grid cell of room index r * n + c: row 2r + 1, column 2c + 1.</summary>
     public int CellOfRoom(int room) => (2 * (room / rooms) + 1) * Side + 2 * (room % rooms) + 1;
 
     /// <summary>Fills <paramref name="wall"/> (Side * Side, row-major) with a new maze drawn from <paramref name="stream"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Carve(Span<bool> wall, ref ulong stream)
     {
         wall.Fill(true);
-        Array.Clear(joined);
-        var start = SplitMix.Below(ref stream, rooms * rooms);
+        var start = CellOfRoom(SplitMix.Below(ref stream, rooms * rooms));
         var top = 0;
         stack[top++] = start;
-        joined[start] = true;
-        wall[CellOfRoom(start)] = false;
+        wall[start] = false;
         Span<int> options = stackalloc int[4];
         while (top > 0)
         {
-            var room = stack[top - 1];
-            var (r, c) = (room / rooms, room % rooms);
+            var cell = stack[top - 1];
+            var bounds = inBounds[cell];
             var n = 0;
-            if (r > 0 && !joined[room - rooms]) options[n++] = room - rooms;
-            if (r < rooms - 1 && !joined[room + rooms]) options[n++] = room + rooms;
-            if (c > 0 && !joined[room - 1]) options[n++] = room - 1;
-            if (c < rooms - 1 && !joined[room + 1]) options[n++] = room + 1;
+            for (var d = 0; d < 4; d++)
+                if ((bounds & (1 << d)) != 0 && wall[cell + steps[d]]) options[n++] = cell + steps[d];
             if (n == 0)
             {
                 top--;
                 continue;
             }
-            var next = options[SplitMix.Below(ref stream, n)];
-            joined[next] = true;
-            var (from, to) = (CellOfRoom(room), CellOfRoom(next));
-            wall[(from + to) / 2] = false; // the passage between two rooms two cells apart
-            wall[to] = false;
+            var next = n == 1 ? options[0] : options[SplitMix.Below(ref stream, n)];
+            wall[(cell + next) / 2] = false; // the passage between two rooms two cells apart
+            wall[next] = false;
             stack[top++] = next;
         }
     }

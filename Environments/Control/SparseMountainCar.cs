@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text;
 
@@ -44,12 +45,14 @@ public sealed class SparseMountainCar : VectorEnvironment
 
     protected override int EpisodeLimit => config.MaxSteps;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void StartEpisode(int copy, ref ulong stream)
     {
         var x = -0.6 + 0.2 * SplitMix.Unit(ref stream);
         (position[copy], velocity[copy], lowest[copy], highest[copy], reached[copy]) = (x, 0, x, x, false);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override (double Reward, bool Terminated) Advance(int copy, int action, ref ulong stream)
     {
         var x = position[copy];
@@ -63,6 +66,7 @@ public sealed class SparseMountainCar : VectorEnvironment
         return (1, true);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     protected override void Observe(int copy, Span<float> observation)
     {
         observation[0] = (float)((position[copy] + 0.3) / 0.9);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Pipeline.Environments.Data;
 
 namespace Pipeline.Environments.Control;
@@ -57,7 +58,7 @@ public abstract class VectorEnvironment : IVectorEnvironment
 
     public void Reset(ulong seed, Span<float> observations)
     {
-        ExpectLength(nameof(observations), observations.Length, Count * ObservationSize, $"Count * ObservationSize = {Count} * {ObservationSize}");
+        ExpectLength(nameof(observations), observations.Length, perCopy: ObservationSize);
         for (var i = 0; i < Count; i++)
         {
             streams[i] = SeedMix.Mix(unchecked((long)seed), firstCopy + i, streamTag);
@@ -68,6 +69,7 @@ public abstract class VectorEnvironment : IVectorEnvironment
         started = true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Step(ReadOnlySpan<int> actions, Span<float> observations, Span<float> rewards,
                      Span<bool> terminated, Span<bool> truncated, List<EpisodeSummary> finished)
     {
@@ -90,22 +92,26 @@ public abstract class VectorEnvironment : IVectorEnvironment
     }
 
     /// <summary>Every check happens before any copy moves, so a bad call leaves the batch as it was.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     void CheckStep(ReadOnlySpan<int> actions, Span<float> observations, Span<float> rewards, Span<bool> terminated, Span<bool> truncated)
     {
         if (!started) throw new InvalidOperationException($"{Name}: call Reset(seed, observations) before Step");
-        ExpectLength(nameof(actions), actions.Length, Count, $"Count = {Count}");
-        ExpectLength(nameof(observations), observations.Length, Count * ObservationSize, $"Count * ObservationSize = {Count} * {ObservationSize}");
-        ExpectLength(nameof(rewards), rewards.Length, Count, $"Count = {Count}");
-        ExpectLength(nameof(terminated), terminated.Length, Count, $"Count = {Count}");
-        ExpectLength(nameof(truncated), truncated.Length, Count, $"Count = {Count}");
+        ExpectLength(nameof(actions), actions.Length, perCopy: 1);
+        ExpectLength(nameof(observations), observations.Length, perCopy: ObservationSize);
+        ExpectLength(nameof(rewards), rewards.Length, perCopy: 1);
+        ExpectLength(nameof(terminated), terminated.Length, perCopy: 1);
+        ExpectLength(nameof(truncated), truncated.Length, perCopy: 1);
         for (var i = 0; i < actions.Length; i++)
             if ((uint)actions[i] >= (uint)ActionCount)
                 throw new ArgumentException($"actions[{i}] = {actions[i]} is not an action of {Name}; expected 0 to {ActionCount - 1}", nameof(actions));
     }
 
-    static void ExpectLength(string name, int actual, int expected, string meaning)
+    /// <summary>The message is built only on failure: stepping must not allocate.</summary>
+    void ExpectLength(string name, int actual, int perCopy)
     {
-        if (actual != expected) throw new ArgumentException($"{name} has {actual} entries; expected {meaning} = {expected}", name);
+        if (actual == Count * perCopy) return;
+        var meaning = perCopy == 1 ? $"Count = {Count}" : $"Count * ObservationSize = {Count} * {perCopy} = {Count * perCopy}";
+        throw new ArgumentException($"{name} has {actual} entries; expected {meaning}", name);
     }
 
     /// <summary>Throws for a copy index outside the batch (render calls).</summary>

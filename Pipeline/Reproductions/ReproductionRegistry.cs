@@ -18,6 +18,10 @@ public static class ReproductionRegistry
         new SaddleFree.SfnAutoencoder(),
         new Ngu.DeepSeaExploration(),
         new Ngu.DiscoMazeExploration(),
+        Srnn.SrnnTables.Chain(),
+        Srnn.SrnnTables.ThreeBody(),
+        Srnn.SrnnTables.Billiard(),
+        new Srnn.HnnReproduction(),
     ];
 
     public static IReproduction? Find(string name) =>

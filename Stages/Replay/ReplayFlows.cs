@@ -11,16 +11,19 @@ namespace Pipeline.Stages.Replay;
 public static class ReplayFlows
 {
     /// <summary>
-    /// A target that inserts every batch it receives (in arrival order), then disposes it (back to its pool). At most
+    /// A target that inserts every batch it receives, then disposes it (back to its pool). At most
     /// <paramref name="capacity"/> batches wait; while the rate limiter blocks inserts the queue fills and producers'
-    /// <c>SendAsync</c> waits. Call <c>Complete()</c> and await <c>Completion</c> to be sure everything went in; a
-    /// cancelled token or a failed insert faults the block.
+    /// <c>SendAsync</c> waits. With one worker batches go in in arrival order; with <paramref name="parallelism"/> &gt; 1
+    /// several workers insert at once (the table is thread-safe), which keeps a single writer thread from being the
+    /// bottleneck when it competes for cores with many producers, but a producer's batches may then be reordered.
+    /// Call <c>Complete()</c> and await <c>Completion</c> to be sure everything went in; a cancelled token or a failed
+    /// insert faults the block.
     /// </summary>
-    public static ITargetBlock<ItemBatch> Writer(this ReplayTable table, int capacity = 4, CancellationToken cancellation = default) =>
+    public static ITargetBlock<ItemBatch> Writer(this ReplayTable table, int capacity = 4, int parallelism = 1, CancellationToken cancellation = default) =>
         new ActionBlock<ItemBatch>(async batch =>
         {
             using (batch) await table.InsertAsync(batch, null, cancellation).ConfigureAwait(false);
-        }, new ExecutionDataflowBlockOptions { BoundedCapacity = capacity, CancellationToken = cancellation });
+        }, new ExecutionDataflowBlockOptions { BoundedCapacity = capacity, MaxDegreeOfParallelism = parallelism, CancellationToken = cancellation });
 
     /// <summary>
     /// The blueprint form of <see cref="Writer"/>: a sink that inserts every batch. When the run is stopped, batches

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Pipeline.Stages.Replay;
 
 /// <summary>What a table holds and has done, read under its lock.</summary>
-public readonly record struct TableInfo(int Size, long NextKey, LimiterCounters Counters, long SkippedPriorityUpdates, double PriorityTotal);
+public readonly record struct TableInfo(int Size, LimiterCounters Counters, long SkippedPriorityUpdates, double PriorityTotal);
 
 /// <summary>
 /// A thread-safe replay table with Reverb's semantics (irm_ngu.md 3.1): items get increasing keys, the oldest
@@ -22,11 +22,10 @@ public sealed partial class ReplayTable
     readonly int[] slotTimesSampled;
     readonly int[] older, newer; // the items in insertion order, as a linked list over slots (Fifo remover and sampler)
     readonly int[] free;
-    readonly Dictionary<long, int> slotOf;
     readonly RateLimiter limiter;
     readonly ReplayRandom random;
-    int freeCount, oldest = -1, newest = -1;
-    long nextKey, skippedUpdates;
+    int freeCount, size, oldest = -1, newest = -1;
+    long insertions, skippedUpdates;
 
     public ReplayTable(TableOptions options)
     {
@@ -43,7 +42,7 @@ public sealed partial class ReplayTable
         // Slots are handed out from 0 upwards; the stack is filled so that slot 0 is on top.
         for (var i = 0; i < capacity; i++) free[i] = capacity - 1 - i;
         freeCount = capacity;
-        slotOf = new Dictionary<long, int>(capacity);
+        Array.Fill(slotKey, -1);
         limiter = new RateLimiter(options.RateLimiter);
         random = new ReplayRandom(options.Seed);
     }
@@ -54,12 +53,12 @@ public sealed partial class ReplayTable
 
     public int Size
     {
-        get { lock (gate) return slotOf.Count; }
+        get { lock (gate) return size; }
     }
 
     public TableInfo Info()
     {
-        lock (gate) return new(slotOf.Count, nextKey, limiter.Counters, skippedUpdates, tree.Total);
+        lock (gate) return new(size, limiter.Counters, skippedUpdates, tree.Total);
     }
 
     /// <summary>Keys of the items held, oldest first.</summary>
@@ -67,7 +66,7 @@ public sealed partial class ReplayTable
     {
         lock (gate)
         {
-            var keys = new long[slotOf.Count];
+            var keys = new long[size];
             for (int s = oldest, i = 0; s >= 0; s = newer[s]) keys[i++] = slotKey[s];
             return keys;
         }
@@ -80,7 +79,7 @@ public sealed partial class ReplayTable
         lock (gate)
         {
             priority = 0;
-            if (!slotOf.TryGetValue(key, out var slot)) return false;
+            if (!TryFind(key, out var slot)) return false;
             into.CopyItem(storage, slot, index);
             priority = slotPriority[slot];
             return true;
@@ -130,7 +129,7 @@ public sealed partial class ReplayTable
             var updated = 0;
             for (var i = 0; i < keys.Length; i++)
             {
-                if (!slotOf.TryGetValue(keys[i], out var slot))
+                if (!TryFind(keys[i], out var slot))
                 {
                     skippedUpdates++;
                     continue;
@@ -145,16 +144,18 @@ public sealed partial class ReplayTable
     int InsertLocked(ItemBatch batch, int start)
     {
         var n = limiter.InsertsAllowed(batch.Count - start);
+        int low = int.MaxValue, high = -1;
         for (var i = start; i < start + n; i++)
         {
-            if (freeCount == 0) Remove(oldest);
+            if (freeCount == 0) Remove(oldest, leaf: false); // its slot is reused at once: the new leaf replaces it below
             var slot = free[--freeCount];
             storage.CopyItem(batch, i, slot);
-            var key = nextKey++;
-            slotKey[slot] = key;
+            slotKey[slot] = insertions++ * Options.Capacity + slot;
             slotTimesSampled[slot] = 0;
-            slotOf.Add(key, slot);
-            SetPriority(slot, batch.Priorities[i]);
+            slotPriority[slot] = batch.Priorities[i];
+            tree.SetLeaf(slot, Options.Sampler.Weight(batch.Priorities[i]));
+            (low, high) = (Math.Min(low, slot), Math.Max(high, slot));
+            size++;
             older[slot] = newest;
             newer[slot] = -1;
             if (newest >= 0) newer[newest] = slot;
@@ -162,14 +163,19 @@ public sealed partial class ReplayTable
             newest = slot;
             limiter.Inserts++;
         }
+        // One pass over the ancestors of the batch's slots when they are close together (Fifo reuse makes them
+        // consecutive), instead of a walk per item; scattered slots (a wrap-around, holes) get a walk each.
+        if (high - low < 4 * n + 64) tree.Recompute(low, high);
+        else
+            for (int slot = newest, k = 0; k < n; slot = older[slot], k++) tree.Set(slot, tree[slot]);
         return n;
     }
 
     int SampleLocked(SampleBatch batch)
     {
-        var size = slotOf.Count;
+        var held = size;
         var n = 0;
-        while (n < batch.Capacity && slotOf.Count > 0 && limiter.CanSample(1))
+        while (n < batch.Capacity && size > 0 && limiter.CanSample(1))
         {
             var (slot, probability) = Select();
             batch.CopyItem(storage, slot, n);
@@ -181,8 +187,8 @@ public sealed partial class ReplayTable
             n++;
         }
         batch.Count = n;
-        batch.TableSize = size;
-        ImportanceWeights(batch, size);
+        batch.TableSize = held;
+        ImportanceWeights(batch, held);
         return n;
     }
 
@@ -205,7 +211,7 @@ public sealed partial class ReplayTable
         if (Options.Sampler is FifoSampler) return (oldest, 1.0);
         var total = tree.Total;
         // All priorities zero: sample uniformly over the items held (as Reverb does).
-        if (total <= 0) return (SlotAt((int)(random.NextDouble() * slotOf.Count)), 1.0 / slotOf.Count);
+        if (total <= 0) return (SlotAt((int)(random.NextDouble() * size)), 1.0 / size);
         var slot = tree.Find(random.NextDouble() * total);
         return (slot, tree[slot] / total);
     }
@@ -217,16 +223,28 @@ public sealed partial class ReplayTable
         return slot;
     }
 
+    /// <summary>
+    /// A key is insertion index · capacity + slot: increasing with every insert, and it names its slot, so finding an
+    /// item needs no map. The slot's current key tells whether the item is still there.
+    /// </summary>
+    bool TryFind(long key, out int slot)
+    {
+        slot = key >= 0 ? (int)(key % Options.Capacity) : 0;
+        return key >= 0 && slotKey[slot] == key;
+    }
+
     void SetPriority(int slot, double priority)
     {
         slotPriority[slot] = priority;
         tree.Set(slot, Options.Sampler.Weight(priority));
     }
 
-    void Remove(int slot)
+    /// <param name="leaf">false when the caller overwrites the slot's leaf at once (saves a walk up the tree).</param>
+    void Remove(int slot, bool leaf = true)
     {
-        slotOf.Remove(slotKey[slot]);
-        tree.Set(slot, 0);
+        slotKey[slot] = -1;
+        size--;
+        if (leaf) tree.Set(slot, 0);
         var (before, after) = (older[slot], newer[slot]);
         if (before >= 0) newer[before] = after;
         else oldest = after;

@@ -30,6 +30,19 @@ sealed class SumTree
         for (i >>= 1; i >= 1; i >>= 1) nodes[i] = nodes[2 * i] + nodes[2 * i + 1];
     }
 
+    /// <summary>Sets a leaf without updating its ancestors; <see cref="Recompute"/> must follow.</summary>
+    public void SetLeaf(int leaf, double value) => nodes[leaves + leaf] = value;
+
+    /// <summary>
+    /// Recomputes the ancestors of leaves [<paramref name="low"/>, <paramref name="high"/>] level by level: O(range + log n),
+    /// and bit-identical to setting the leaves one by one (a parent is always the sum of its children).
+    /// </summary>
+    public void Recompute(int low, int high)
+    {
+        for (int a = (leaves + low) >> 1, b = (leaves + high) >> 1; a >= 1; a >>= 1, b >>= 1)
+            for (var i = a; i <= b; i++) nodes[i] = nodes[2 * i] + nodes[2 * i + 1];
+    }
+
     /// <summary>
     /// The leaf where the prefix sum crosses <paramref name="u"/> in [0, Total). Never a zero leaf when Total &gt; 0:
     /// the walk only enters nodes with a positive sum.

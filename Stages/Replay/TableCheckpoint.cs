@@ -10,7 +10,7 @@ public sealed class CheckpointMismatchException(string path, IEnumerable<string>
 
 /// <summary>
 /// Stop-the-world snapshot of a table (Reverb: every request blocks while the checkpoint is written). One file:
-/// magic "PLREPLAY1", the table arguments by name, the state (next key, limiter counters, skipped updates,
+/// magic "PLREPLAY1", the table arguments by name, the state (insertions so far, limiter counters, skipped updates,
 /// random stream, free slots, every item's slot, key, priority and times sampled, oldest first), every column's
 /// item data, then a SHA-256 of all of it. Written to a temporary file, flushed to disk and renamed over the
 /// target, so a crash mid-write never damages the previous checkpoint.
@@ -40,7 +40,7 @@ public sealed partial class ReplayTable
         catch
         {
             try { File.Delete(temporary); }
-            catch (IOException) { }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
             throw;
         }
     }
@@ -76,7 +76,7 @@ public sealed partial class ReplayTable
             writer.Write(name);
             writer.Write(value);
         }
-        writer.Write(nextKey);
+        writer.Write(insertions);
         writer.Write(limiter.Inserts);
         writer.Write(limiter.Samples);
         writer.Write(limiter.Deletes);
@@ -84,7 +84,7 @@ public sealed partial class ReplayTable
         foreach (var word in random.State) writer.Write(word);
         writer.Write(freeCount);
         for (var i = 0; i < freeCount; i++) writer.Write(free[i]);
-        writer.Write(slotOf.Count);
+        writer.Write(size);
         for (var s = oldest; s >= 0; s = newer[s])
         {
             writer.Write(s);
@@ -109,7 +109,7 @@ public sealed partial class ReplayTable
             .ToList();
         if (differences.Count > 0) throw new CheckpointMismatchException(path, differences);
 
-        nextKey = reader.ReadInt64();
+        insertions = reader.ReadInt64();
         limiter.Inserts = reader.ReadInt64();
         limiter.Samples = reader.ReadInt64();
         limiter.Deletes = reader.ReadInt64();
@@ -128,7 +128,7 @@ public sealed partial class ReplayTable
             slotKey[slot] = reader.ReadInt64();
             SetPriority(slot, reader.ReadDouble());
             slotTimesSampled[slot] = reader.ReadInt32();
-            slotOf.Add(slotKey[slot], slot);
+            size++;
             older[slot] = previous;
             newer[slot] = -1;
             if (previous >= 0) newer[previous] = slot;

@@ -66,10 +66,18 @@ public static class SrnnRecipes
             }
         }
 
-        var trainer = AlgorithmTraining.Stage<SymplecticRnn, SymplecticRnnConfig, ModelState<SymplecticRnnConfig, HamiltonianNetwork>, TrajectoryBatch>("srnn", config, plan, device)
+        var trainer = AlgorithmTraining.Stage<SymplecticRnn, SymplecticRnnConfig, ModelState<SymplecticRnnConfig, torch.nn.Module>, TrajectoryBatch>("srnn", config, plan, device)
             .Every(1, (state, step) => step % plan.Settings.EvalEvery == 0 || step == plan.LastStep
-                ? new MetricsEvent(step, "eval", Metrics.Of(("rollout_position_error", SymplecticRnn.RolloutError(state, test))))
+                ? new MetricsEvent(step, "eval", Metrics.Of(("rollout_position_error", RolloutError(state, test))))
                 : null);
         return Graph.From(Source.From("trajectories", Batches)).Via(trainer.ToStage().Async(capacity: plan.Settings.Prefetch));
+    }
+
+    /// <summary>The mean position error of rollouts from the first states of the clean trajectories <paramref name="truth"/>.</summary>
+    static double RolloutError(ModelState<SymplecticRnnConfig, torch.nn.Module> state, torch.Tensor truth)
+    {
+        using var scope = torch.NewDisposeScope();
+        var predicted = SymplecticRnn.Predict(state, truth.narrow(0, 0, 1), (int)truth.shape[0], iso: false);
+        return SymplecticRnn.PositionErrors(predicted, truth, state.Config.Dimension).Average();
     }
 }

@@ -1,0 +1,57 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pipeline.Algorithms.Srnn;
+
+/// <summary>
+/// Initial state optimisation (SRNN paper section 4.3, App. B-C; seq.md 2.2): with the network frozen, the starting
+/// states z0 of a batch of observed trajectories are fitted jointly by L-BFGS to the trajectory MSE, starting from
+/// the noisy first observations. The paper's justification is joint maximum likelihood over the weights and z0 under
+/// Gaussian noise; for a symplectic flow the problem is locally strongly convex when the residuals are small.
+/// </summary>
+public static class InitialStateOptimisation
+{
+    /// <summary>
+    /// The fitted z0 (B x 2d, detached) for observations <paramref name="observed"/> (T x B x 2d) after at most
+    /// <paramref name="iterations"/> L-BFGS iterations (the paper: 10 in training), from <paramref name="start"/>
+    /// (B x 2d; the paper's choice, the first observations, when null).
+    /// </summary>
+    public static Tensor Fit(ITrajectoryModel model, Tensor observed, int iterations, Integrator integrator, double dt, Tensor? start = null)
+    {
+        if (observed.dim() != 3) throw new ArgumentException($"observations must be T x B x 2d, not of shape [{string.Join(", ", observed.shape)}]");
+        if (iterations < 1) throw new ArgumentException($"L-BFGS iterations must be at least 1, not {iterations}");
+        var weights = model is nn.Module module ? module.parameters().Where(p => p.requires_grad).ToList() : [];
+        // Frozen network: its weights must neither move nor collect gradients while z0 is fitted.
+        foreach (var w in weights) w.requires_grad_(false);
+        try
+        {
+            using var outer = NewDisposeScope();
+            var z0 = new Parameter((start ?? observed[0]).detach().clone());
+            var target = observed.detach();
+            var states = (int)observed.shape[0];
+            using var lbfgs = optim.LBFGS([z0], 1, iterations, iterations * 5 / 4 + 1, 1e-7, 1e-9, 10);
+            using var enabled = enable_grad();
+            lbfgs.step(() =>
+            {
+                lbfgs.zero_grad();
+                var loss = nn.functional.mse_loss(model.Rollout(z0, states, integrator, dt), target);
+                loss.backward();
+                return loss;
+            });
+            return z0.detach().clone().MoveToOuterDisposeScope();
+        }
+        finally
+        {
+            foreach (var w in weights) w.requires_grad_(true);
+        }
+    }
+
+    /// <summary>The trajectory MSE of the rollout from <paramref name="z0"/> against <paramref name="observed"/>.</summary>
+    public static double Loss(ITrajectoryModel model, Tensor z0, Tensor observed, Integrator integrator, double dt)
+    {
+        using var scope = NewDisposeScope();
+        using var enabled = enable_grad();
+        return nn.functional.mse_loss(model.Rollout(z0, (int)observed.shape[0], integrator, dt), observed).detach().cpu().to_type(ScalarType.Float64).item<double>();
+    }
+}

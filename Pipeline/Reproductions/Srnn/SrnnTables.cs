@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using Pipeline.Algorithms.Srnn;
+using Pipeline.Environments.Physics;
+using Pipeline.Recipes;
+using Pipeline.Recipes.Srnn;
+using Pipeline.Reports;
+using static TorchSharp.torch;
+
+namespace Pipeline.Reproductions.Srnn;
+
+/// <summary>
+/// The SRNN paper's tables (seq.md 2.5): every (training, model, training integrator) is one sub-run of the system's
+/// recipe; each trained model is then tested with each test integrator its row asks for (E-E and E-L share the
+/// Euler-trained model, as in the paper), without and with initial state optimisation, on the recipe's own test set.
+/// Quick: ISO only at test time on the Table 1 models; full: Table 2 retrains with ISO in training as well.
+/// Figures: the true energy along long rollouts (drift or its absence) and one test trajectory.
+/// </summary>
+public sealed class SrnnTables(string name, string recipeName, string summary, string paper, SrnnTables.Sizes quick, SrnnTables.Sizes full,
+    IReadOnlyDictionary<string, string> table1, IReadOnlyDictionary<string, string>? table2, bool baselines, string paperTable, bool rebound = false) : IReproduction
+{
+    /// <summary>The run size of a variant: training steps and recipe settings (network width and the like).</summary>
+    public sealed record Sizes(long Steps, string[] Settings);
+
+    public string Name => name;
+    public string Summary => summary;
+    public string Paper => paper;
+
+    public static SrnnTables Chain() => new("srnn-chain", "srnn-chain",
+        "Tables 1-2: O-NET / H-NET, single-step / recurrent, E-E / E-L / L-L, RNN, LSTM, with and without ISO, on the noisy 20-mass spring chain",
+        "Chen, Zhang, Arjovsky, Bottou 2020 (Symplectic RNNs), section 4, Tables 1-2",
+        new Sizes(3000, ["hidden=256", "learning-rate=0.003"]), new Sizes(31_000, []), SrnnPaperNumbers.ChainTable1, SrnnPaperNumbers.ChainTable2, baselines: true, " (paper: Table 1)");
+
+    public static SrnnTables ThreeBody() => new("srnn-three-body", "srnn-three-body",
+        "Table 3: O-NET / H-NET, single-step / recurrent, E-E / E-L / L-L against the true equations at dt = 1 on the three-body problem",
+        "Chen, Zhang, Arjovsky, Bottou 2020 (Symplectic RNNs), section 5, Table 3",
+        new Sizes(4000, ["hidden=128"]), new Sizes(19_000, []), SrnnPaperNumbers.ThreeBodyTable3, null, baselines: false, " (paper: Table 3)");
+
+    public static SrnnTables Billiard() => new("srnn-billiards", "srnn-billiard",
+        "Heavy billiard: SRNN with the rebound module (collision time and reflection) against SRNN, O-NET, RNN and LSTM on bouncing trajectories",
+        "Chen, Zhang, Arjovsky, Bottou 2020 (Symplectic RNNs), section 6 and App. A.3 (rebound networks on positions, not image patches)",
+        new Sizes(5000, ["trajectories=1000"]), new Sizes(234_000, []), new Dictionary<string, string>(), null, baselines: true, " (the paper reports no table for the billiard)", rebound: true);
+
+    /// <summary>A trained model and the rows it is tested in: (test integrator, row name).</summary>
+    sealed record Trained(string Key, string[] Settings, (string TestIntegrator, string Row)[] Tests);
+
+    IEnumerable<Trained> Models(bool iso)
+    {
+        var trainings = iso ? ["recurrent"] : new[] { "single-step", "recurrent" };
+        foreach (var training in trainings)
+            foreach (var model in new[] { "onet", "hnet" })
+            {
+                var net = model == "hnet" ? "H-NET" : "O-NET";
+                yield return new($"{training}-{model}-euler", [$"training={training}", $"model={model}", "integrator=euler"],
+                    [("euler", $"{training} {net} E-E"), ("leapfrog", $"{training} {net} E-L")]);
+                yield return new($"{training}-{model}-leapfrog", [$"training={training}", $"model={model}", "integrator=leapfrog"],
+                    [("leapfrog", $"{training} {net} L-L")]);
+            }
+        if (rebound && !iso)
+            yield return new("recurrent-hnet-rebound", ["training=recurrent", "model=hnet-rebound"], [("leapfrog", "recurrent H-NET + rebound module L-L")]);
+        if (!baselines) yield break;
+        foreach (var rnn in new[] { "rnn", "lstm" })
+            yield return new(rnn, [$"model={rnn}"], [("same", rnn.ToUpperInvariant())]);
+    }
+
+    public async Task Run(ReproductionContext context, CancellationToken cancellation)
+    {
+        var sizes = context.Quick ? quick : full;
+        var recipe = RecipeRegistry.Find(recipeName)!;
+        var prepared = recipe.Prepare([.. sizes.Settings, "device=cpu"], context.Seed, sizes.Steps)
+            .IfFail(errors => throw new InvalidOperationException(string.Join("; ", errors)));
+        var config = (SymplecticRnnConfig)prepared.Config;
+        var data = (PhysicsDataConfig)prepared.Data;
+        var seeds = PhysicsDataConfig.Seeds(context.Seed);
+        using var systemGenerator = new Generator(seeds.System);
+        var system = data.CreateSystem(systemGenerator);
+        var (truth, observed) = data.TestSet(system, config.Dt, seeds.Test);
+        using var _truth = truth;
+        using var _observed = observed;
+        context.Report.Text($"{data.System}: {data.Trajectories} training trajectories of {data.States} states (windows of {data.WindowStates}), noise {data.Noise}, " +
+            $"dt {config.Dt} (reference integrator {data.Substeps} steps per dt), batch {data.BatchSize}; networks {config.Hidden} units x {config.Layers} layer(s), " +
+            $"Adam {config.LearningRate:G3}, {sizes.Steps:N0} steps per model. Test: {data.TestTrajectories} trajectories, the first {data.ObservedStates} states observed " +
+            $"with the same noise, the error is the L2 position error against the clean trajectory averaged over {data.RolloutStates} states (mean ± std over " +
+            $"test trajectories); ISO: L-BFGS ({config.IsoIterations} iterations) on z0 over the observed states. Energy error: mean |H(z_t) - H(z_0)| / |H(z_0)| of the " +
+            "true Hamiltonian along the predicted rollout. E-L rows test the Euler-trained model with leapfrog.");
+
+        var rows = new List<IReadOnlyList<object>>();
+        var isoRows = new List<IReadOnlyList<object>>();
+        var checkpoints = new Dictionary<string, (SymplecticRnnConfig Config, byte[] Payload)>();
+        foreach (var model in Models(iso: false))
+        {
+            var (trained, seconds) = await Train(context, recipe, model, sizes, "table1", [], cancellation);
+            if (cancellation.IsCancellationRequested) return;
+            checkpoints[model.Key] = trained;
+            foreach (var (testIntegrator, row) in model.Tests)
+            {
+                var quickIso = table2 is not null && context.Quick && (row.StartsWith("recurrent", StringComparison.Ordinal) || model.Key is "rnn" or "lstm");
+                var (plain, iso) = Test(trained, testIntegrator, system, observed, truth, withIso: quickIso);
+                rows.Add([row, plain.Text, plain.Energy, table1.GetValueOrDefault(row, ""), Math.Round(seconds, 1)]);
+                if (quickIso) isoRows.Add([row, "test only", iso!.Text, plain.Text, table2!.GetValueOrDefault(row, "")]);
+            }
+        }
+        rows.AddRange(References(system, observed, truth, config.Dt, table1));
+        context.Report.Table(new ReportTable("table1", $"Test error without ISO{paperTable}",
+            ["row", "test error (mean ± std)", "energy error", "paper", "training seconds"], rows));
+
+        if (table2 is not null && !context.Quick)
+        {
+            isoRows.Clear();
+            foreach (var model in Models(iso: true))
+            {
+                var (trained, _) = await Train(context, recipe, model, sizes, "table2", ["iso=train-and-test", $"iso-after={sizes.Steps / 10}"], cancellation);
+                if (cancellation.IsCancellationRequested) return;
+                foreach (var (testIntegrator, row) in model.Tests)
+                {
+                    var (plain, iso) = Test(trained, testIntegrator, system, observed, truth, withIso: true);
+                    isoRows.Add([row, "train and test", iso!.Text, plain.Text, table2.GetValueOrDefault(row, "")]);
+                }
+            }
+        }
+        if (table2 is not null)
+            context.Report.Table(new ReportTable("table2", "Test error with ISO (paper: Table 2)",
+                ["row", "ISO", "test error with ISO", "same model without ISO", "paper (ISO)"], isoRows));
+        Figures(context, checkpoints, system, observed, truth, data);
+    }
+
+    static async Task<((SymplecticRnnConfig, byte[]) Trained, double Seconds)> Train(ReproductionContext context, IRecipe recipe, Trained model, Sizes sizes,
+        string folder, string[] extra, CancellationToken cancellation)
+    {
+        string[] settings = [.. sizes.Settings, .. model.Settings, .. extra, "device=cpu", $"eval-every={sizes.Steps}", $"checkpoint-every={sizes.Steps}"];
+        var clock = Stopwatch.StartNew();
+        var outcome = await context.Train(recipe, Path.Combine(folder, model.Key), settings, context.Seed, sizes.Steps, cancellation);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var config = (SymplecticRnnConfig)recipe.Prepare(settings, context.Seed, sizes.Steps).IfFail(e => throw new InvalidOperationException(string.Join("; ", e))).Config;
+        var checkpoint = outcome.Directory.CheckpointStore(3).Latest() ?? throw new InvalidOperationException($"{outcome.Directory.Path} has no checkpoint");
+        return ((config, checkpoint.Payload), seconds);
+    }
+
+    sealed record Result(double Mean, double Std, double Energy)
+    {
+        public string Text => $"{Mean:F2}±{Std:F2}";
+    }
+
+    static (Result Plain, Result? Iso) Test((SymplecticRnnConfig Config, byte[] Payload) trained, string testIntegrator, IReferenceSystem system,
+        Tensor observed, Tensor truth, bool withIso)
+    {
+        using var state = SymplecticRnn.Load(trained.Config with { TestIntegrator = testIntegrator }, trained.Payload, CPU);
+        Result Measure(bool iso)
+        {
+            using var scope = NewDisposeScope();
+            var predicted = SymplecticRnn.Predict(state, observed, (int)truth.shape[0], iso);
+            var errors = SymplecticRnn.PositionErrors(predicted, truth, state.Config.Dimension);
+            return new Result(errors.Average(), SrnnPhysicsRecipes.Std(errors), SrnnPhysicsRecipes.EnergyError(system, predicted, truth));
+        }
+        return (Measure(false), withIso ? Measure(true) : null);
+    }
+
+    /// <summary>
+    /// Reference rows: the true equations integrated by leapfrog at the models' step from the noisy first observations
+    /// (Table 3's last row), and predicting every position at 0 (what an error means on this system).
+    /// </summary>
+    static IEnumerable<IReadOnlyList<object>> References(IReferenceSystem system, Tensor observed, Tensor truth, double dt, IReadOnlyDictionary<string, string> paper)
+    {
+        var (t, b, w) = ((int)truth.shape[0], (int)truth.shape[1], (int)truth.shape[2]);
+        using var start = observed[0].to_type(ScalarType.Float64).contiguous();
+        var z0 = start.data<double>().ToArray();
+        var values = new double[t * b * w];
+        var simulated = true;
+        for (var j = 0; j < b && simulated; j++)
+        {
+            var z = z0.AsSpan(j * w, w).ToArray();
+            for (var i = 0; i < t && simulated; i++)
+            {
+                if (i > 0) simulated = system.TryLeapfrogStep(z, dt);
+                z.CopyTo(values, (i * b + j) * w);
+            }
+        }
+        if (simulated)
+        {
+            using var predicted = tensor(values, [t, b, w], dtype: ScalarType.Float64);
+            var errors = SymplecticRnn.PositionErrors(predicted, truth, w / 2);
+            var row = $"true equations, leapfrog dt = {dt}";
+            yield return [row, new Result(errors.Average(), SrnnPhysicsRecipes.Std(errors), 0).Text,
+                SrnnPhysicsRecipes.EnergyError(system, predicted, truth), paper.GetValueOrDefault(row, ""), 0.0];
+        }
+        using var zero = zeros_like(truth);
+        var zeroErrors = SymplecticRnn.PositionErrors(zero, truth, w / 2);
+        yield return ["all positions 0 (reference)", new Result(zeroErrors.Average(), SrnnPhysicsRecipes.Std(zeroErrors), 0).Text, "", "", 0.0];
+    }
+
+    /// <summary>The true energy along rollouts 5x longer than the test horizon, and one test trajectory's middle coordinate.</summary>
+    static void Figures(ReproductionContext context, Dictionary<string, (SymplecticRnnConfig Config, byte[] Payload)> checkpoints, IReferenceSystem system,
+        Tensor observed, Tensor truth, PhysicsDataConfig data)
+    {
+        (string Key, string Label)[] shown = [("recurrent-hnet-rebound", "SRNN + rebound module"), ("recurrent-hnet-leapfrog", "SRNN (recurrent H-NET L-L)"), ("recurrent-hnet-euler", "recurrent H-NET E-E"),
+            ("recurrent-onet-leapfrog", "recurrent O-NET L-L"), ("recurrent-onet-euler", "recurrent O-NET E-E"), ("rnn", "RNN")];
+        var horizon = 5 * (int)truth.shape[0];
+        var energies = new List<(string, double[], double[])>();
+        var paths = new List<(string, double[], double[])>();
+        var d = system.Dimension;
+        var coordinate = d + d / 2;
+        double[] Steps(int n) => Enumerable.Range(0, n).Select(i => (double)i).ToArray();
+        double[] Coordinate(Tensor trajectories, int n) => Enumerable.Range(0, n).Select(i => trajectories[i, 0, coordinate].to_type(ScalarType.Float64).item<double>()).ToArray();
+        paths.Add(("truth", Steps((int)truth.shape[0]), Coordinate(truth, (int)truth.shape[0])));
+        foreach (var (key, label) in shown.Where(s => checkpoints.ContainsKey(s.Key)))
+        {
+            var (config, payload) = checkpoints[key];
+            using var state = SymplecticRnn.Load(config, payload, CPU);
+            using var scope = NewDisposeScope();
+            var predicted = SymplecticRnn.Predict(state, observed, horizon, iso: false);
+            var h = ReferenceTrajectories.Energies(system, predicted);
+            var h0 = ReferenceTrajectories.Energies(system, truth.narrow(0, 0, 1));
+            var b = h.GetLength(1);
+            energies.Add((label, Steps(horizon), Enumerable.Range(0, horizon)
+                .Select(i => Enumerable.Range(0, b).Average(j => Math.Abs(h[i, j] - h0[0, j]) / Math.Max(Math.Abs(h0[0, j]), 1e-12))).ToArray()));
+            paths.Add((label, Steps((int)truth.shape[0]), Coordinate(predicted, (int)truth.shape[0])));
+        }
+        if (energies.Count == 0) return;
+        var energyPath = context.PathOf("energy.png");
+        GanPlots.Curves(energyPath, $"{data.System}: relative error of the true energy along the rollouts", "step", "|H(z_t) - H(z_0)| / |H(z_0)|", logY: true, energies);
+        context.Report.Figure(energyPath, $"Mean over the {data.TestTrajectories} test trajectories of the true energy's relative error along rollouts of {horizon} steps " +
+            "(5x the test horizon), log scale: a drifting model climbs, a conserving one stays level.");
+        var pathPath = context.PathOf("trajectory.png");
+        GanPlots.Curves(pathPath, $"{data.System}: test trajectory 0, position coordinate {d / 2}", "step", "q", logY: false, paths);
+        context.Report.Figure(pathPath, $"Test trajectory 0: position coordinate {d / 2} of the truth and of each model's prediction from the first noisy observation.");
+    }
+}

@@ -1,0 +1,83 @@
+using FsCheck.Xunit;
+using Pipeline.Algorithms.Srnn;
+using Pipeline.Environments.Physics;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Pipeline.Properties.Srnn;
+
+public class ReboundProperties
+{
+    /// <summary>The heavy billiard's true Hamiltonian, H = |p|^2 / 2 + g y, with z = [px, py, x, y].</summary>
+    static AnalyticHamiltonian Gravity(double g) => new(
+        p => p.mul(p).sum(1).div(2), p => p.clone(),
+        q => q.narrow(1, 1, 1).squeeze(1).mul(g), q => cat([zeros_like(q.narrow(1, 0, 1)), full_like(q.narrow(1, 1, 1), g)], 1));
+
+    /// <summary>The tensor reflection keeps every row's kinetic energy, undoes itself, and is the identity for n = 0 (eq. 8).</summary>
+    [Property(MaxTest = 20)]
+    public void Tensor_reflection_preserves_kinetic_energy(ushort seed)
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(seed);
+        var p = randn([8, 2], dtype: ScalarType.Float64, generator: g).mul(3);
+        var raw = randn([8, 2], dtype: ScalarType.Float64, generator: g);
+        var n = raw.div(raw.norm(1, keepdim: true));
+        var reflected = ReboundLeapfrog.Reflect(p, n);
+        Assert.True(reflected.mul(reflected).sum(1).sub(p.mul(p).sum(1)).abs().max().item<double>() < 1e-12);
+        Assert.True(ReboundLeapfrog.Reflect(reflected, n).sub(p).abs().max().item<double>() < 1e-12);
+        Assert.True(ReboundLeapfrog.Reflect(p, zeros_like(n)).sub(p).abs().max().item<double>() == 0);
+    }
+
+    /// <summary>
+    /// With the true wall normal and the true collision fraction alpha, the augmented step lands exactly where the
+    /// billiard does after bouncing off the right wall under gravity (each leapfrog piece is exact for a linear potential).
+    /// </summary>
+    [Property(MaxTest = 30)]
+    public void Augmented_leapfrog_with_the_true_collision_reproduces_the_bounce(byte a, byte b)
+    {
+        using var scope = NewDisposeScope();
+        var (x, vx, vy, y) = (0.92 + 0.0003 * a, 0.9 + b / 255.0, 0.3 - b / 500.0, 0.5);
+        const double dt = 0.1;
+        var alpha = (1 - x) / vx / dt;
+        Assert.InRange(alpha, 0, 1);
+        var (p, q) = ReboundLeapfrog.Step(Gravity(1), tensor(new[,] { { vx, vy } }), tensor(new[,] { { x, y } }), dt,
+            tensor(new[,] { { 1.0, 0.0 } }), tensor(new[,] { { alpha } }));
+        double[] z = [vx, vy, x, y];
+        new HeavyBilliard(1).Advance(z, dt, 1);
+        var got = cat([p, q], 1).data<double>().ToArray();
+        for (var i = 0; i < 4; i++) Assert.Equal(z[i], got[i], 12);
+    }
+
+    /// <summary>With n = 0 the augmented step is the plain leapfrog step, whatever alpha (exact here: the potential is linear).</summary>
+    [Property(MaxTest = 20)]
+    public void Augmented_leapfrog_without_a_wall_is_plain_leapfrog(ushort seed)
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(seed);
+        var p = randn([4, 2], dtype: ScalarType.Float64, generator: g);
+        var q = rand([4, 2], dtype: ScalarType.Float64, generator: g);
+        var alpha = rand([4, 1], dtype: ScalarType.Float64, generator: g);
+        var (pa, qa) = ReboundLeapfrog.Step(Gravity(1), p, q, 0.1, zeros([4, 2], dtype: ScalarType.Float64), alpha);
+        var (pl, ql) = Integrate.Step(Gravity(1), Integrator.Leapfrog, p, q, 0.1);
+        Assert.True(pa.sub(pl).abs().max().item<double>() < 1e-12 && qa.sub(ql).abs().max().item<double>() < 1e-12);
+    }
+
+    [Fact]
+    public void The_rebound_model_trains_and_its_rollout_has_the_srnn_layout()
+    {
+        using var scope = NewDisposeScope();
+        var config = new SymplecticRnnConfig { Model = "hnet-rebound", Dimension = 2, Hidden = 8, Dt = 0.1, Device = "cpu" };
+        using var g = new Generator(2);
+        var states = ReferenceTrajectories.Generate(new HeavyBilliard(), 8, 5, 0.1, 1, g).to_type(ScalarType.Float32);
+        var state = SymplecticRnn.Init(config, 2, CPU);
+        for (var i = 0; i < 3; i++) state = SymplecticRnn.Update(state, new TrajectoryBatch(states)).State;
+        using (state)
+        {
+            var rollout = SymplecticRnn.Model(state).Rollout(states[0], 7, Integrator.Leapfrog, 0.1);
+            Assert.Equal([7L, 8, 4], rollout.shape);
+            Assert.True(rollout[0].eq(states[0]).all().item<bool>());
+        }
+        Assert.Contains("dimension must be 2", Assert.Throws<ArgumentException>(() => SymplecticRnn.Init(config with { Dimension = 3 }, 0, CPU)).Message);
+    }
+}
