@@ -1,0 +1,108 @@
+using Pipeline.Agents.Ngu;
+using Pipeline.Algorithms.Ngu;
+using Pipeline.Properties.Runs;
+using Pipeline.Recipes;
+using Pipeline.Runs;
+using Pipeline.Stages.Graph;
+using Pipeline.Stages.Parameters;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Pipeline.Properties.Ngu;
+
+/// <summary>The NGU agent's graph end to end, and its parts: the parameter store and the batched inference server.</summary>
+public class NguAgentTests
+{
+    static readonly string[] Small =
+    [
+        "size=4", "sequence-length=4", "replay-period=4", "auxiliary-steps=3", "copies=8", "actor-groups=2", "min-replay=16",
+        "batch-size=8", "hidden=16", "torso-features=16", "dueling-hidden=16", "embedding-size=8", "rnd-outputs=8",
+        "episodes-per-report=16", "checkpoint-every=10",
+    ];
+
+    [Fact]
+    public void The_agent_runs_actors_replay_and_learner_to_the_end_and_resumes_from_its_checkpoint()
+    {
+        var recipe = RecipeRegistry.Find("ngu-deepsea")!;
+        var prepared = recipe.Prepare(Small, 3, 20).IfFail(e => throw new InvalidOperationException(string.Join("; ", e)));
+        var folder = SmallRuns.NewFolder();
+        var first = SmallRuns.Run(prepared, RunDirectory.CreateNew(folder, recipe.Name, 3));
+        Assert.Equal(RunStatus.Completed, first.Result.Status);
+        var points = MetricsLog.Read(first.Directory.MetricsJsonl);
+        Assert.Equal(20, points.Where(p => p.Phase == "train" && p.Metric == "loss").Count());
+        Assert.Contains(points, p => p.Phase == "actors" && p.Metric == "episodes" && p.Value >= 16);
+        Assert.All(points.Where(p => p.Phase == "actors" && p.Metric == "replay_size"), p => Assert.InRange(p.Value, 0, 20_000));
+
+        var longer = recipe.Prepare(Small, 3, 30).IfFail(e => throw new InvalidOperationException(string.Join("; ", e)));
+        var resumed = SmallRuns.Run(longer, first.Directory, resume: true);
+        Assert.Equal(RunStatus.Completed, resumed.Result.Status);
+        var train = MetricsLog.Read(resumed.Directory.MetricsJsonl).Where(p => p.Phase == "train" && p.Metric == "loss").Select(p => p.Step).ToList();
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), train);
+    }
+
+    [Fact]
+    public void Invalid_agent_settings_are_refused_before_any_work()
+    {
+        var errors = RecipeRegistry.Find("ngu-deepsea")!.Prepare(["copies=2", "actor-groups=3", "environment=atari"], 0, 10).FailToSeq()
+            .Select(e => e.Message).ToList();
+        Assert.Contains(errors, e => e.Contains("actor-groups (3) cannot exceed copies (2)"));
+        Assert.Contains(errors, e => e.Contains("environment"));
+    }
+
+    [Fact]
+    public void The_parameter_store_keeps_the_newest_version_and_disposes_the_ones_it_replaces()
+    {
+        using var store = new ParameterStore<ParameterSnapshot>();
+        var first = new ParameterSnapshot(1, [ones(2)]);
+        store.Publish(first, 1);
+        var seen = new List<long>();
+        Assert.Equal(1, store.ReadIfNewer(-1, s => seen.Add(s.Version)));
+        Assert.Equal(1, store.ReadIfNewer(1, s => seen.Add(s.Version)));
+        store.Publish(new ParameterSnapshot(5, [zeros(2)]), 5);
+        Assert.True(first.Values[0].IsInvalid);
+        Assert.Equal(5, store.ReadIfNewer(1, s => seen.Add(s.Version)));
+        Assert.Equal([1L, 5], seen);
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.Publish(new ParameterSnapshot(3, [zeros(1)]), 3));
+    }
+
+    [Fact]
+    public async Task Inference_batches_the_groups_requests_and_starts_episodes_with_no_intrinsic_reward()
+    {
+        var agent = new NguAgentConfig { Environment = "deep-sea", Size = 4, Copies = 6, ActorGroups = 2, InferenceTimeoutMs = 200 };
+        var config = NguAgent.WithEnvironmentSpec(NguLearnerTests.Tiny with { Hidden = 8 }, agent);
+        using var store = new ParameterStore<ParameterSnapshot>();
+        using var server = new InferenceServer(config, agent, store, 1, CPU);
+        InferenceRequest Request(int first, int count, bool start)
+        {
+            var observations = new float[count * 16];
+            for (var i = 0; i < count; i++) observations[i * 16 + i] = 1;
+            return new InferenceRequest(first, observations, Enumerable.Repeat(start ? -1 : 0, count).ToArray(), new float[count], Enumerable.Repeat(start, count).ToArray());
+        }
+        var replies = await Task.WhenAll(server.ActAsync(Request(0, 3, true)), server.ActAsync(Request(3, 3, true)));
+        Assert.Equal(6, server.Forwarded);
+        Assert.All(replies, r =>
+        {
+            Assert.Equal(3, r.Actions.Length);
+            Assert.All(r.Actions, a => Assert.InRange(a, 0, 1));
+            Assert.All(r.Intrinsic, x => Assert.Equal(0f, x));
+            Assert.All(r.StatesBefore, x => Assert.Equal(0f, x)); // episode starts: zero LSTM state
+            Assert.Equal(3 * 2 * 8, r.StatesBefore.Length);
+        });
+        var next = await server.ActAsync(Request(0, 3, false));
+        Assert.All(next.Intrinsic, x => Assert.True(x > 0, $"a step into a new state earns a positive episodic reward, got {x}"));
+        Assert.Contains(next.StatesBefore, x => x != 0f);
+        var bad = new InferenceRequest(0, new float[5], [0], [0f], [false]);
+        Assert.Contains("need 16 observation floats", (await Assert.ThrowsAsync<ArgumentException>(() => server.ActAsync(bad))).Message);
+    }
+
+    [Fact]
+    public void Weighted_moments_track_a_shifted_stream()
+    {
+        var moments = new RunningMoments(0.99);
+        for (var i = 0; i < 2000; i++) moments.Add(i % 2 == 0 ? 9 : 11);
+        Assert.Equal(10, moments.Mean, 1);
+        Assert.Equal(1, moments.StandardDeviation, 1);
+        for (var i = 0; i < 2000; i++) moments.Add(i % 2 == 0 ? 0.9 : 1.1);
+        Assert.Equal(1, moments.Mean, 1);
+    }
+}
