@@ -13,6 +13,7 @@ using TorchSharp;
 // dotnet run -c Release --project Benchmarks -- envs [milliseconds per case] [rounds]   (control environment steps/s)
 // dotnet run -c Release --project Benchmarks -- replay [seconds per measurement]   (replay ingestion/sampling vs memcpy)
 // dotnet run -c Release --project Benchmarks -- srnn [steps] [hidden] [threads]   (spring chain: integration and training steps/s)
+// dotnet run -c Release --project Benchmarks -- ngu [ngu-deepsea|ngu-disco] [seconds] [updates]   (NGU graph frames/s and updates/s against its parts)
 if (Pipeline.Runs.RuntimeGuard.RelaunchIfNeeded() is { } exitCode) return exitCode;
 var mode = args.FirstOrDefault() ?? "overhead";
 int Arg(int i, int fallback) => args.Length > i && int.TryParse(args[i], out var v) ? v : fallback;
@@ -56,11 +57,14 @@ switch (mode)
         torch.set_num_threads(Arg(3, 1));
         SrnnCost.Run(steps: Arg(1, 50), hidden: Arg(2, 256));
         break;
+    case "ngu":
+        NguThroughput.Run(args.Length > 1 ? args[1] : "ngu-deepsea", seconds: Arg(2, 10), updates: Arg(3, 300));
+        break;
     case "bdn":
         BenchmarkRunner.Run<MessageOverhead>(args: args.Skip(1).ToArray());
         break;
     default:
-        Console.Error.WriteLine("modes: overhead [steps] [rounds] [threads] | messages [count] [rounds] | gan [toy steps] [mnist steps] [rounds] [threads] | divergences [threads] | irm [steps] [rounds] [threads] | urnn [iterations] [threads] | sfn [batch] [krylov k] [rounds] [threads] | envs [milliseconds per case] [rounds] | replay [seconds] | srnn [steps] [hidden] [threads] | bdn");
+        Console.Error.WriteLine("modes: overhead [steps] [rounds] [threads] | messages [count] [rounds] | gan [toy steps] [mnist steps] [rounds] [threads] | divergences [threads] | irm [steps] [rounds] [threads] | urnn [iterations] [threads] | sfn [batch] [krylov k] [rounds] [threads] | envs [milliseconds per case] [rounds] | replay [seconds] | srnn [steps] [hidden] [threads] | ngu [recipe] [seconds] [updates] | bdn");
         return 2;
 }
 return 0;

@@ -87,6 +87,9 @@ public sealed record NguConfig : IConfig<NguConfig>
     [Param("stride of the second 3x3 convolution of grid torsos (Table 7: 1; 2 quarters the cost)", Min = 1, Max = 8)]
     public int TorsoStride { get; init; } = 1;
 
+    [Param("the Q-network's grid torso also max-pools each filter over the grid (not in the paper: makes local patterns such as adjacent walls position-independent)")]
+    public bool QGlobalPool { get; init; }
+
     [Param("LSTM units (R2D2: 512)", Min = 1, Max = 8192)]
     public int Hidden { get; init; } = 512;
 

@@ -15,7 +15,8 @@ public sealed class NguNetworks : IDisposable
     public NguNetworks(NguConfig config, Generator generator, Device device)
     {
         var torso = new TorsoSpec(config.Spec.ObservationShape, config.TorsoFeatures, config.TorsoStride);
-        Q = SeededInit.PyTorchDefaults(new RecurrentQNetwork(torso, config.Spec.ActionCount, config.Policies, config.Hidden, config.DuelingHidden, device), generator);
+        // Only the Q-network may pool: the embedding must tell where the agent moved, RND which state it is.
+        Q = SeededInit.PyTorchDefaults(new RecurrentQNetwork(torso with { GlobalPool = config.QGlobalPool }, config.Spec.ActionCount, config.Policies, config.Hidden, config.DuelingHidden, device), generator);
         if (config.Intrinsic != NguConfig.None)
         {
             Embedding = SeededInit.PyTorchDefaults(new EmbeddingNetwork(torso, config.Spec.ActionCount, config.EmbeddingSize, device), generator);
