@@ -22,6 +22,19 @@ public static class Source
 
     public static Source<T> From<T>(string name, Func<CancellationToken, IAsyncEnumerable<T>> items) => new(name, items);
 
+    /// <summary>
+    /// The same source, then <paramref name="completed"/> once its last item has been taken (not when the run stops or
+    /// fails first): for telling other parts of a graph that this source is done, such as actors that would run forever.
+    /// </summary>
+    public static Source<T> OnCompleted<T>(this Source<T> source, Func<Task> completed) =>
+        new(source.Name, cancellation => Then(source.Open(cancellation), completed));
+
+    static async IAsyncEnumerable<T> Then<T>(IAsyncEnumerable<T> items, Func<Task> completed)
+    {
+        await foreach (var item in items.ConfigureAwait(false)) yield return item;
+        await completed().ConfigureAwait(false);
+    }
+
     /// <summary>The integers from <paramref name="start"/>, <paramref name="count"/> of them.</summary>
     public static Source<long> Range(string name, long start, long count) => From(name, () => Sequence(start, count));
 

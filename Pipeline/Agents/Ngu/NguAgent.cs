@@ -34,8 +34,8 @@ public static class NguAgent
         var updates = new long[1];
         var priorities = new RecentMaximum(agent.PriorityWindow);
         var actors = Source.From<RunEvent>("actors", cancellation => Act(config, agent, plan.Seed, layout, table, store, device, updates, priorities, learnerDone.Token, cancellation));
-        var samples = Source.From("replay samples", cancellation => Sample(table, BatchPool.Samples(layout.Items, config.BatchSize),
-            plan.LastStep - plan.StartStep, learnerDone, cancellation));
+        var samples = table.Samples(BatchPool.Samples(layout.Items, config.BatchSize), plan.LastStep - plan.StartStep)
+            .OnCompleted(learnerDone.CancelAsync);
         var learner = Graph.From(samples)
             .Via(Stage.Map("sequences to tensors", (SampleBatch sample) =>
             {
@@ -65,26 +65,6 @@ public static class NguAgent
     {
         var probe = agent.CreateEnvironment(1, 0);
         return config with { Spec = new NguSpec(probe.ObservationShape, probe.ActionCount) };
-    }
-
-    static async IAsyncEnumerable<SampleBatch> Sample(ReplayTable table, BatchPool<SampleBatch> pool, long count,
-        CancellationTokenSource learnerDone, [EnumeratorCancellation] CancellationToken cancellation)
-    {
-        for (var i = 0L; i < count; i++)
-        {
-            var batch = pool.Rent();
-            try
-            {
-                await table.SampleAsync(batch, null, cancellation).ConfigureAwait(false);
-            }
-            catch
-            {
-                batch.Dispose();
-                throw;
-            }
-            yield return batch;
-        }
-        await learnerDone.CancelAsync().ConfigureAwait(false);
     }
 
     static async IAsyncEnumerable<RunEvent> Act(NguConfig config, NguAgentConfig agent, int seed, SequenceLayout layout, ReplayTable table,
