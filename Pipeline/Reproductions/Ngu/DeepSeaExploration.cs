@@ -19,7 +19,7 @@ public sealed class DeepSeaExploration : IReproduction
         int[] sizes = context.Quick ? [6, 8] : [6, 8, 10, 12];
         var steps = context.Quick ? 1000L : 3000L;
         context.Report.Text($"Every agent: {steps} learner updates, 64 environment copies in 2 groups with Ape-X exploration epsilons " +
-            "(0.4 to 0.4^8), one sequence per episode (length N, no burn-in), samples per insert 0.15, one seed. A run 'solves' the size " +
+            "(0.4 to 0.4^8), one sequence per episode (length N, no burn-in), samples per insert 0.15 (the recipe's defaults), one seed. A run 'solves' the size " +
             "when its actors' rewarded fraction over the last quarter of the budget clearly exceeds what uniformly random actions would give (2^-N). " +
             "'first rewarded episode' counts episodes over all copies until the first reward.");
         var rows = new List<IReadOnlyList<object>>();
@@ -30,7 +30,7 @@ public sealed class DeepSeaExploration : IReproduction
             {
                 var metrics = await AgentRuns.Run(context, "ngu-deepsea", $"N{size}/{intrinsic}",
                     [$"size={size}", $"sequence-length={size}", $"replay-period={size}", $"auxiliary-steps={size - 1}", $"intrinsic={intrinsic}",
-                     "copies=64", "samples-per-insert=0.15", "episodes-per-report=512", $"checkpoint-every={steps}"], steps, cancellation);
+                     $"checkpoint-every={steps}"], steps, cancellation);
                 if (cancellation.IsCancellationRequested) return;
                 var random = Math.Pow(2, -size);
                 var rewarded = AgentRuns.Final(metrics, "solved_fraction");
