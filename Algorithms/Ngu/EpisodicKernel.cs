@@ -44,7 +44,6 @@ public sealed class EpisodicMemory
     }
 
     public int Count => count;
-    public double MeanSquaredDistance => meanSquaredDistance;
 
     /// <summary>Empties the memory for a new episode.</summary>
     public void Clear() => (count, next) = (0, 0);

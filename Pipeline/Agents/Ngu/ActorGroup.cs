@@ -18,10 +18,6 @@ public sealed class ActorGroup(NguConfig config, IVectorEnvironment environment,
     BatchPool<ItemBatch> pool, InferenceServer inference, ITargetBlock<ItemBatch> replay, Action<EpisodeSummary> finishedEpisode,
     Func<double> initialPriority, DistinctObservations? distinct = null)
 {
-    /// <summary>Environment steps taken by this group (all copies).</summary>
-    public long Steps => Interlocked.Read(ref steps);
-    long steps;
-
     public async Task RunAsync(ulong seed, CancellationToken cancellation)
     {
         var (n, size, hidden) = (environment.Count, environment.ObservationSize, config.Hidden);
@@ -57,7 +53,6 @@ public sealed class ActorGroup(NguConfig config, IVectorEnvironment environment,
             }
             environment.Step(reply.Actions, next, rewards, terminated, truncated, finished);
             distinct?.Add(next, size);
-            Interlocked.Add(ref steps, n);
             for (var i = 0; i < n; i++)
             {
                 var adder = adders[i];

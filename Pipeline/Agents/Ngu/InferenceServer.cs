@@ -49,6 +49,7 @@ public sealed class InferenceServer : IDisposable
     readonly Task loop;
     readonly CancellationTokenSource stop = new();
     long batches, version = -1, forwarded;
+    Exception? failure;
     double intrinsicSum;
     long intrinsicCount;
 
@@ -89,7 +90,8 @@ public sealed class InferenceServer : IDisposable
     {
         if (request.Observations.Length != request.Count * config.Spec.ObservationSize)
             throw new ArgumentException($"{request.Count} copies need {request.Count * config.Spec.ObservationSize} observation floats; got {request.Observations.Length}", nameof(request));
-        if (!requests.Post(request)) throw new InvalidOperationException("the inference server has stopped");
+        if (!requests.Post(request))
+            throw new InvalidOperationException("the inference server has stopped" + (failure is null ? "" : $": {failure.Message}"), failure);
         return request.Reply.Task;
     }
 
@@ -130,9 +132,19 @@ public sealed class InferenceServer : IDisposable
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
         }
+        catch (Exception e)
+        {
+            // Every later request fails with this error instead of waiting for a server that is gone.
+            failure = e;
+        }
         finally
         {
-            while (requests.TryReceive(out var left)) left.Reply.TrySetCanceled();
+            requests.Complete();
+            while (requests.TryReceive(out var left))
+            {
+                if (failure is null) left.Reply.TrySetCanceled();
+                else left.Reply.TrySetException(failure);
+            }
         }
     }
 
@@ -248,17 +260,8 @@ public sealed class InferenceServer : IDisposable
     {
         requests.Complete();
         stop.Cancel();
-        try
-        {
-            loop.Wait();
-        }
-        catch (AggregateException e) when (e.InnerExceptions.All(x => x is OperationCanceledException))
-        {
-        }
+        loop.Wait(); // the loop ends by itself on a failure or a cancellation; it never throws
         stop.Dispose();
         networks.Dispose();
     }
-
-    /// <summary>The server's loop fails with the first inference error; actors see it on their next request.</summary>
-    public Task Completion => loop;
 }
