@@ -7,7 +7,8 @@ namespace Pipeline.Algorithms.Urnn;
 
 /// <summary>
 /// A batch of sequences: class indices (B x T, int64) with a target class at every step (B x T, int64) — the copy
-/// task — or real inputs (B x T x n_in) with one real target per sequence (B) read at the last step — the adding problem.
+/// task —, real inputs (B x T x n_in) with one real target per sequence (B) read at the last step — the adding
+/// problem —, or real inputs with one class per sequence (B, int64) read at the last step — pixel MNIST.
 /// </summary>
 public sealed record SequenceBatch(Tensor Inputs, Tensor Targets) : IDisposable
 {
@@ -33,7 +34,7 @@ public sealed class SequenceLearnerState(SequenceLearnerConfig config, nn.Module
     }
 }
 
-/// <summary>uRNN, LSTM or tanh-RNN trained on per-step cross-entropy (uRNN section 5) as a pure Init/Update pair.</summary>
+/// <summary>uRNN, LSTM, tanh-RNN or IRNN trained on the sequence tasks of uRNN section 5 as a pure Init/Update pair.</summary>
 public sealed class SequenceLearner : IAlgorithm<SequenceLearnerConfig, SequenceLearnerState, SequenceBatch>
 {
     const string Kind = "sequence-learner/1";
@@ -48,14 +49,23 @@ public sealed class SequenceLearner : IAlgorithm<SequenceLearnerConfig, Sequence
     }
 
     /// <summary>
-    /// Class targets: mean cross-entropy over every step and sequence, and the accuracy on the steps whose target is not
-    /// blank. Real targets: the mean squared error of the last step's first output (accuracy reported as 0).
+    /// Class targets per step: mean cross-entropy over every step and sequence, and the accuracy on the steps whose
+    /// target is not blank. One class per sequence: the last step's cross-entropy and accuracy. Real targets: the mean
+    /// squared error of the last step's first output (accuracy reported as 0).
     /// </summary>
     public static (Tensor Loss, double Accuracy) Loss(nn.Module<Tensor, Tensor> network, SequenceBatch batch)
     {
         var logits = network.call(batch.Inputs);
         if (batch.Targets.dtype != ScalarType.Int64)
             return (nn.functional.mse_loss(logits.select(1, -1).select(1, 0), batch.Targets), 0);
+        if (batch.Targets.dim() == 1)
+        {
+            var last = logits.select(1, -1);
+            var sequenceLoss = nn.functional.cross_entropy(last, batch.Targets);
+            using var __ = no_grad();
+            var right = last.argmax(1).eq(batch.Targets).sum().item<long>();
+            return (sequenceLoss, (double)right / Math.Max(1, batch.Targets.shape[0]));
+        }
         var classes = logits.shape[2];
         var loss = nn.functional.cross_entropy(logits.reshape(-1, classes), batch.Targets.flatten());
         using var _ = no_grad();

@@ -88,10 +88,13 @@ static class SequenceInputs
     }
 }
 
-/// <summary>The baselines on the same tasks: an LSTM or a tanh RNN over one-hot inputs, with a linear read-out.</summary>
+/// <summary>
+/// The baselines on the same tasks: an LSTM, a tanh RNN, or an IRNN (Le, Jaitly, Hinton 2015: a ReLU RNN whose
+/// recurrent matrix starts at the identity) over one-hot or real inputs, with a linear read-out.
+/// </summary>
 public sealed class GatedRnn : nn.Module<Tensor, Tensor>
 {
-    readonly nn.Module<Tensor, Tensor?, (Tensor, Tensor)>? tanh;
+    readonly nn.Module<Tensor, Tensor?, (Tensor, Tensor)>? simple;
     readonly LSTM? lstm;
     readonly Linear readout;
     readonly int inputs;
@@ -100,20 +103,32 @@ public sealed class GatedRnn : nn.Module<Tensor, Tensor>
     {
         this.inputs = inputs;
         if (kind == "lstm") lstm = nn.LSTM(inputs, hidden, batchFirst: true, device: device);
-        else tanh = nn.RNN(inputs, hidden, nonLinearity: nn.NonLinearities.Tanh, batchFirst: true, device: device);
+        else simple = nn.RNN(inputs, hidden, nonLinearity: kind == "irnn" ? nn.NonLinearities.ReLU : nn.NonLinearities.Tanh, batchFirst: true, device: device);
         readout = nn.Linear(hidden, outputs, device: device);
         RegisterComponents();
         // PyTorch's default initialisation, U(-1/sqrt(hidden), 1/sqrt(hidden)), drawn from the run's generator.
         using var _ = no_grad();
         var bound = 1 / Math.Sqrt(hidden);
         foreach (var p in parameters()) p.uniform_(-bound, bound, generator);
+        if (kind == "irnn") InitialiseIrnn(generator);
+    }
+
+    /// <summary>Le et al.'s IRNN: recurrent weights the identity, recurrent biases 0, input weights N(0, 0.001^2).</summary>
+    void InitialiseIrnn(Generator generator)
+    {
+        foreach (var (name, p) in simple!.named_parameters())
+        {
+            if (name.StartsWith("weight_hh")) p.copy_(eye(p.shape[0], dtype: p.dtype, device: p.device));
+            else if (name.StartsWith("bias")) p.zero_();
+            else p.normal_(0, 0.001, generator);
+        }
     }
 
     public override Tensor forward(Tensor x)
     {
         SequenceInputs.Check(x, inputs);
         var features = x.dtype == ScalarType.Int64 ? nn.functional.one_hot(x, inputs).to_type(readout.weight!.dtype) : x;
-        var states = lstm is not null ? lstm.call(features, null).Item1 : tanh!.call(features, null).Item1;
+        var states = lstm is not null ? lstm.call(features, null).Item1 : simple!.call(features, null).Item1;
         return readout.call(states);
     }
 }

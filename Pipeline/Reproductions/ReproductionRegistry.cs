@@ -12,6 +12,8 @@ public static class ReproductionRegistry
         new IrmReproduction(Algorithms.Irm.IrmConfig.BFloat16),
         new IrmSyntheticReproduction(),
         new Urnn.CopyMemoryReproduction(),
+        new Urnn.AddingReproduction(),
+        new Urnn.PixelMnistReproduction(),
         new Gan.AliMixtureComparison(),
         new Gan.AliMnist(),
         new SaddleFree.Saddles(),
