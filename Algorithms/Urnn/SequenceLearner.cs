@@ -42,10 +42,19 @@ public sealed class SequenceLearner : IAlgorithm<SequenceLearnerConfig, Sequence
     public static SequenceLearnerState Init(SequenceLearnerConfig config, int seed, Device device)
     {
         var random = new Generator((ulong)seed, device);
-        nn.Module<Tensor, Tensor> network = config.Model == "urnn"
-            ? new UnitaryRnn(config.Inputs, config.Hidden, config.Outputs, config.Epsilon, random, device)
+        nn.Module<Tensor, Tensor> network = config.Unitary
+            ? new UnitaryRnn(config.Inputs, config.Hidden, config.Outputs, config.Epsilon, random, device, fullCapacity: config.Model == "urnn-full")
             : new GatedRnn(config.Model, config.Inputs, config.Hidden, config.Outputs, random, device);
-        return new SequenceLearnerState(config, network, RmsProp.Init(RmsPropVariant.Urnn, network.parameters().ToList()), random);
+        return new SequenceLearnerState(config, network, RmsProp.Init(RmsPropVariant.Urnn, RmsPropParameters(network)), random);
+    }
+
+    static IEnumerable<FullUnitaryMatrix> FullUnitary(nn.Module network) => network.modules().OfType<FullUnitaryMatrix>();
+
+    /// <summary>Every parameter but a full-capacity W, which moves by Cayley steps on the unitary group instead.</summary>
+    static List<Tensor> RmsPropParameters(nn.Module<Tensor, Tensor> network)
+    {
+        var manifold = FullUnitary(network).SelectMany(m => m.parameters()).Select(p => p.Handle).ToHashSet();
+        return network.parameters().Where(p => !manifold.Contains(p.Handle)).Cast<Tensor>().ToList();
     }
 
     /// <summary>
@@ -91,7 +100,8 @@ public sealed class SequenceLearner : IAlgorithm<SequenceLearnerConfig, Sequence
             if (clip > 0)
                 foreach (var p in parameters) p.grad?.clamp_(Scalars.Of(-clip), Scalars.Of(clip));
         }
-        RmsProp.Update(RmsPropVariant.Urnn, state.Config.LearningRate, state.Optimizer, parameters);
+        RmsProp.Update(RmsPropVariant.Urnn, state.Config.LearningRate, state.Optimizer, RmsPropParameters(state.Network));
+        foreach (var w in FullUnitary(state.Network)) w.CayleyStep(state.Config.LearningRate);
         return new Step<SequenceLearnerState>(state, Metrics.Of(("loss", loss.item<float>()), ("accuracy", accuracy), ("grad_norm", gradNorm)));
     }
 

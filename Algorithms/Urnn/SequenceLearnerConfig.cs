@@ -11,7 +11,8 @@ namespace Pipeline.Algorithms.Urnn;
 /// </summary>
 public sealed record SequenceLearnerConfig : IConfig<SequenceLearnerConfig>
 {
-    [Param("model: urnn (unitary evolution), lstm, tanh or irnn (the baselines; irnn: identity-initialised ReLU RNN)", OneOf = ["urnn", "lstm", "tanh", "irnn"])]
+    [Param("model: urnn (unitary evolution), urnn-full (full-capacity W, Cayley steps), lstm, tanh or irnn (the baselines; irnn: identity-initialised ReLU RNN)",
+        OneOf = ["urnn", "urnn-full", "lstm", "tanh", "irnn"])]
     public string Model { get; init; } = "urnn";
 
     [Param("hidden units (paper, copy task: uRNN 128 complex, LSTM 40, tanh-RNN 80)", Min = 1, Max = 8192)]
@@ -26,7 +27,7 @@ public sealed record SequenceLearnerConfig : IConfig<SequenceLearnerConfig>
     [Param("RMSProp learning rate", Min = 1e-8, Max = 1)]
     public double LearningRate { get; init; } = 1e-3;
 
-    [Param("element-wise gradient clip (0: none; -1: the model's reference value: 1 for lstm, tanh and irnn, none for urnn)", Min = -1, Max = 1e9)]
+    [Param("element-wise gradient clip (0: none; -1: the model's reference value: 1 for lstm, tanh and irnn, none for urnn and urnn-full)", Min = -1, Max = 1e9)]
     public double Clip { get; init; } = -1;
 
     [Param("modReLU epsilon in |z| + epsilon (reference 1e-5)", Min = 0, Max = 1)]
@@ -38,7 +39,9 @@ public sealed record SequenceLearnerConfig : IConfig<SequenceLearnerConfig>
     [Param("tensor device", OneOf = ["auto", "cpu", "cuda"])]
     public string Device { get; init; } = "auto";
 
-    public double EffectiveClip => Clip >= 0 ? Clip : Model == "urnn" ? 0 : 1;
+    public bool Unitary => Model is "urnn" or "urnn-full";
+
+    public double EffectiveClip => Clip >= 0 ? Clip : Unitary ? 0 : 1;
 
     public Validation<Error, SequenceLearnerConfig> Validate() => ConfigRules.Check(this);
 }

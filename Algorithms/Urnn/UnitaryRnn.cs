@@ -8,11 +8,11 @@ namespace Pipeline.Algorithms.Urnn;
 /// The unitary-evolution RNN (uRNN section 4): h_t = modReLU(W h_{t-1} + V x_t) on a complex hidden state,
 /// o_t = U [Re h_t; Im h_t] + b_o. Categorical inputs select a row of the real n_in x 2n matrix V (a complex input
 /// map); h_0 is learned. Initialisation as the paper: V, U Glorot uniform, biases 0, h_0 with E|h_0|^2 = 1.
-/// An explicit time loop; no n x n matrix is ever formed.
+/// An explicit time loop; the restricted W is never formed (the full-capacity variant stores it).
 /// </summary>
 public sealed class UnitaryRnn : nn.Module<Tensor, Tensor>
 {
-    readonly UnitaryMatrix recurrence;
+    readonly nn.Module<Tensor, Tensor> recurrence; // UnitaryMatrix, or FullUnitaryMatrix at full capacity
     readonly Parameter input;        // n_in x 2n
     readonly Parameter output;       // 2n x n_out
     readonly Parameter bias;         // n (modReLU)
@@ -20,11 +20,13 @@ public sealed class UnitaryRnn : nn.Module<Tensor, Tensor>
     readonly Parameter initial;      // 2n
     readonly double epsilon;
 
-    public UnitaryRnn(int inputs, int hidden, int outputs, double epsilon, Generator generator, Device device, ScalarType dtype = ScalarType.Float32)
+    /// <param name="fullCapacity">a full n x n unitary W moved by Cayley steps (Wisdom et al. 2016) instead of the restricted product.</param>
+    public UnitaryRnn(int inputs, int hidden, int outputs, double epsilon, Generator generator, Device device, ScalarType dtype = ScalarType.Float32,
+        bool fullCapacity = false)
         : base(nameof(UnitaryRnn))
     {
         this.epsilon = epsilon;
-        recurrence = new UnitaryMatrix(hidden, generator, device, dtype);
+        recurrence = fullCapacity ? new FullUnitaryMatrix(hidden, generator, device, dtype) : new UnitaryMatrix(hidden, generator, device, dtype);
         input = new Parameter(Glorot(inputs, 2 * hidden, generator, device, dtype));
         output = new Parameter(Glorot(2 * hidden, outputs, generator, device, dtype));
         bias = new Parameter(zeros(hidden, dtype: dtype, device: device));
@@ -37,7 +39,7 @@ public sealed class UnitaryRnn : nn.Module<Tensor, Tensor>
 
     public int Hidden { get; }
 
-    public UnitaryMatrix Recurrence => recurrence;
+    public nn.Module<Tensor, Tensor> Recurrence => recurrence;
 
     static Tensor Glorot(int fanIn, int fanOut, Generator generator, Device device, ScalarType dtype)
     {

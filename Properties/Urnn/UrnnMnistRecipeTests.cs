@@ -42,7 +42,7 @@ public class UrnnMnistRecipeTests
     [InlineData("urnn-adding", "length=0", "length = 0 is outside")]
     [InlineData("urnn-adding", "length=-5", "length = -5 is outside")]
     [InlineData("urnn-copy", "delay=0", "delay = 0 is outside")]
-    [InlineData("urnn-copy", "model=gru", "model = 'gru' is not one of urnn, lstm, tanh, irnn")]
+    [InlineData("urnn-copy", "model=gru", "model = 'gru' is not one of urnn, urnn-full, lstm, tanh, irnn")]
     public void Bad_settings_are_refused_naming_the_value(string recipe, string setting, string message)
     {
         var errors = RecipeRegistry.Find(recipe)!.Prepare([setting], 0, 10).FailToSeq();
