@@ -37,7 +37,7 @@ public static partial class UrnnRecipes
     /// <summary>Pixel-by-pixel (or permuted) MNIST, real data; uRNN section 5.3.</summary>
     public static IRecipe PixelMnist(string? dataDirectory = null) => new Recipe<SequenceLearnerConfig, PixelMnistDataConfig>(
         "urnn-mnist",
-        "uRNN (or --set model=lstm|tanh|irnn) on pixel-by-pixel MNIST (--set permuted=true: one fixed pixel order); test accuracy",
+        "uRNN (or --set model=urnn-full|lstm|tanh|irnn) on pixel-by-pixel MNIST (--set permuted=true: one fixed pixel order); test accuracy",
         "Arjovsky, Shah, Bengio 2016, Unitary Evolution Recurrent Neural Networks, section 5.3",
         new SequenceLearnerConfig { Inputs = 1, Outputs = 10, Hidden = 512 }, new PixelMnistDataConfig(), 20000,
         (config, data, plan) => BuildMnist(config, data, plan, dataDirectory));

@@ -39,7 +39,7 @@ public static partial class UrnnRecipes
 {
     public static IRecipe Adding() => new Recipe<SequenceLearnerConfig, AddingDataConfig>(
         "urnn-adding",
-        "uRNN (or --set model=lstm|tanh|irnn) on the adding problem; MSE against the baseline 1/6",
+        "uRNN (or --set model=urnn-full|lstm|tanh|irnn) on the adding problem; MSE against the baseline 1/6",
         "Arjovsky, Shah, Bengio 2016, Unitary Evolution Recurrent Neural Networks, section 5.2",
         new SequenceLearnerConfig { Inputs = 2, Outputs = 1, Hidden = 512 }, new AddingDataConfig(), 2000,
         (config, data, plan) => Generated(config, plan, AddingProblem.Baseline, data.EvalSequences,
@@ -47,7 +47,7 @@ public static partial class UrnnRecipes
 
     public static IRecipe CopyMemory() => new Recipe<SequenceLearnerConfig, CopyDataConfig>(
         "urnn-copy",
-        "uRNN (or --set model=lstm|tanh|irnn) on the copying-memory task; loss against the memoryless baseline 10 ln 8 / (T + 20)",
+        "uRNN (or --set model=urnn-full|lstm|tanh|irnn) on the copying-memory task; loss against the memoryless baseline 10 ln 8 / (T + 20)",
         "Arjovsky, Shah, Bengio 2016, Unitary Evolution Recurrent Neural Networks, section 5.1",
         new SequenceLearnerConfig(), new CopyDataConfig(), 1000, Build);
 
