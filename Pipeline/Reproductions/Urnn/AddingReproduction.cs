@@ -1,5 +1,4 @@
 using Pipeline.Environments.Data.Sequences;
-using Pipeline.Recipes;
 using Pipeline.Reports;
 
 namespace Pipeline.Reproductions.Urnn;
@@ -41,13 +40,13 @@ public sealed class AddingReproduction : IReproduction
             var curves = new List<(string, double[], double[])>();
             foreach (var (model, hidden) in models)
             {
-                var outcome = await context.Train(RecipeRegistry.Find("urnn-adding")!, $"T{length}/{model}",
-                    [$"model={model}", $"hidden={hidden}", $"length={length}", $"eval-every={evalEvery}", $"checkpoint-every={steps}"], context.Seed, steps, cancellation);
+                var run = await EvalCurve.Train(context, "urnn-adding", $"T{length}/{model}",
+                    [$"model={model}", $"hidden={hidden}", $"length={length}", $"eval-every={evalEvery}", $"checkpoint-every={steps}"], steps, cancellation);
                 if (cancellation.IsCancellationRequested) return;
-                var mse = EvalCurve.Read(outcome, "loss");
-                rows.Add([length, model, hidden, mse.Last, mse.Values.Min(), mse.Last / AddingProblem.Baseline,
-                    mse.FirstStep(v => v < 0.9 * AddingProblem.Baseline), mse.FirstStep(v => v < 0.01), PaperReading(model)]);
-                curves.Add((model, mse.Steps, mse.Values));
+                var last = run.Last("loss");
+                rows.Add([length, model, hidden, last, run.Best("loss", lowest: true), last is double mse ? mse / AddingProblem.Baseline : "-",
+                    run.FirstStep("loss", v => v < 0.9 * AddingProblem.Baseline), run.FirstStep("loss", v => v < 0.01), PaperReading(model)]);
+                if (run.Steps("loss").Length > 0) curves.Add((model, run.Steps("loss"), run.Values("loss")));
             }
             curves.Add(("baseline 1/6", [0, steps], [AddingProblem.Baseline, AddingProblem.Baseline]));
             var path = context.PathOf($"adding-T{length}.png");

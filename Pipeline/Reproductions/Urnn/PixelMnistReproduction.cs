@@ -1,4 +1,3 @@
-using Pipeline.Recipes;
 using Pipeline.Reports;
 
 namespace Pipeline.Reproductions.Urnn;
@@ -44,14 +43,13 @@ public sealed class PixelMnistReproduction : IReproduction
             var curves = new List<(string, double[], double[])>();
             foreach (var (model, hidden) in models)
             {
-                var outcome = await context.Train(RecipeRegistry.Find("urnn-mnist")!, $"{task}/{model}",
+                var run = await EvalCurve.Train(context, "urnn-mnist", $"{task}/{model}",
                     [$"model={model}", $"hidden={hidden}", $"side={side}", $"permuted={(permuted ? "true" : "false")}", $"eval-sequences={evalImages}",
-                     $"eval-every={evalEvery}", $"checkpoint-every={steps}"], context.Seed, steps, cancellation);
+                     $"eval-every={evalEvery}", $"checkpoint-every={steps}"], steps, cancellation);
                 if (cancellation.IsCancellationRequested) return;
-                var accuracy = EvalCurve.Read(outcome, "accuracy");
-                rows.Add([task, model, hidden, accuracy.Last, accuracy.Values.Max(), EvalCurve.Read(outcome, "loss").Last,
-                    accuracy.FirstStep(a => a >= 0.5), PaperAccuracy(model, permuted)]);
-                curves.Add((model, accuracy.Steps, accuracy.Values));
+                rows.Add([task, model, hidden, run.Last("accuracy"), run.Best("accuracy", lowest: false), run.Last("loss"),
+                    run.FirstStep("accuracy", a => a >= 0.5), PaperAccuracy(model, permuted)]);
+                if (run.Steps("accuracy").Length > 0) curves.Add((model, run.Steps("accuracy"), run.Values("accuracy")));
             }
             var path = context.PathOf($"mnist-{task}.png");
             GanPlots.Curves(path, $"{(permuted ? "Permuted" : "Pixel-by-pixel")} MNIST ({side} x {side}): test accuracy", "iteration", "accuracy", logY: false, curves);
