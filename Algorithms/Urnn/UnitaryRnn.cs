@@ -25,6 +25,7 @@ public sealed class UnitaryRnn : nn.Module<Tensor, Tensor>
         bool fullCapacity = false)
         : base(nameof(UnitaryRnn))
     {
+        SequenceInputs.CheckSizes(inputs, hidden, outputs);
         this.epsilon = epsilon;
         recurrence = fullCapacity ? new FullUnitaryMatrix(hidden, generator, device, dtype) : new UnitaryMatrix(hidden, generator, device, dtype);
         input = new Parameter(Glorot(inputs, 2 * hidden, generator, device, dtype));
@@ -72,11 +73,20 @@ public sealed class UnitaryRnn : nn.Module<Tensor, Tensor>
     }
 }
 
-/// <summary>Refuses anything but (batch x time) class indices in [0, classes) or (batch x time x classes) real inputs.</summary>
+/// <summary>Refuses anything but (batch x time) class indices in [0, classes) or (batch x time x classes) real inputs, time at least 1.</summary>
 static class SequenceInputs
 {
+    public static void CheckSizes(int inputs, int hidden, int outputs)
+    {
+        if (hidden < 1) throw new ArgumentOutOfRangeException(nameof(hidden), hidden, "the hidden size must be at least 1");
+        if (inputs < 1) throw new ArgumentOutOfRangeException(nameof(inputs), inputs, "the input size must be at least 1");
+        if (outputs < 1) throw new ArgumentOutOfRangeException(nameof(outputs), outputs, "the output size must be at least 1");
+    }
+
     public static void Check(Tensor inputs, long classes)
     {
+        if (inputs.dim() >= 2 && inputs.shape[1] < 1)
+            throw new ArgumentException($"sequences must have at least one time step, not shape [{string.Join(", ", inputs.shape)}]", nameof(inputs));
         if (inputs.dtype != ScalarType.Int64)
         {
             if (inputs.dim() != 3 || inputs.shape[2] != classes)
@@ -103,6 +113,7 @@ public sealed class GatedRnn : nn.Module<Tensor, Tensor>
 
     public GatedRnn(string kind, int inputs, int hidden, int outputs, Generator generator, Device device) : base($"{kind}-rnn")
     {
+        SequenceInputs.CheckSizes(inputs, hidden, outputs);
         this.inputs = inputs;
         if (kind == "lstm") lstm = nn.LSTM(inputs, hidden, batchFirst: true, device: device);
         else simple = nn.RNN(inputs, hidden, nonLinearity: kind == "irnn" ? nn.NonLinearities.ReLU : nn.NonLinearities.Tanh, batchFirst: true, device: device);
