@@ -34,7 +34,7 @@ public sealed class SequenceLearnerState(SequenceLearnerConfig config, nn.Module
     }
 }
 
-/// <summary>uRNN, LSTM, tanh-RNN or IRNN trained on the sequence tasks of uRNN section 5 as a pure Init/Update pair.</summary>
+/// <summary>uRNN (restricted or full capacity), LSTM, tanh-RNN or IRNN trained on the sequence tasks of uRNN section 5 as a pure Init/Update pair.</summary>
 public sealed class SequenceLearner : IAlgorithm<SequenceLearnerConfig, SequenceLearnerState, SequenceBatch>
 {
     const string Kind = "sequence-learner/1";
