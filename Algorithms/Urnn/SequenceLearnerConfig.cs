@@ -15,7 +15,7 @@ public sealed record SequenceLearnerConfig : IConfig<SequenceLearnerConfig>
         OneOf = ["urnn", "urnn-full", "lstm", "tanh", "irnn"])]
     public string Model { get; init; } = "urnn";
 
-    [Param("hidden units (paper, copy task: uRNN 128 complex, LSTM 40, tanh-RNN 80)", Min = 1, Max = 8192)]
+    [Param("hidden units (paper: copy task uRNN 128 complex, LSTM 40, tanh-RNN 80; adding and MNIST uRNN 512, the others 128)", Min = 1, Max = 8192)]
     public int Hidden { get; init; } = 128;
 
     [Param("input classes", Min = 1)]

@@ -10,7 +10,7 @@ namespace Pipeline.Reproductions.Urnn;
 public sealed class AddingReproduction : IReproduction
 {
     public string Name => "urnn-adding";
-    public string Summary => "uRNN vs LSTM vs tanh-RNN vs IRNN on the adding problem against the baseline 1/6";
+    public string Summary => "uRNN (restricted and full capacity) vs LSTM vs tanh-RNN vs IRNN on the adding problem against the baseline 1/6";
     public string Paper => "Arjovsky, Shah, Bengio 2016, Unitary Evolution Recurrent Neural Networks, section 5.2, Figure 2";
 
     /// <summary>What the paper's curves show (seq.md 1.6), by model, for T = 100 unless said.</summary>

@@ -9,7 +9,7 @@ namespace Pipeline.Reproductions.Urnn;
 public sealed class PixelMnistReproduction : IReproduction
 {
     public string Name => "urnn-mnist";
-    public string Summary => "uRNN vs LSTM vs tanh-RNN vs IRNN on pixel-by-pixel and permuted MNIST: test accuracy";
+    public string Summary => "uRNN (restricted and full capacity) vs LSTM vs tanh-RNN vs IRNN on pixel-by-pixel and permuted MNIST: test accuracy";
     public string Paper => "Arjovsky, Shah, Bengio 2016, Unitary Evolution Recurrent Neural Networks, section 5.3, Figure 3";
 
     /// <summary>The paper's test accuracy (seq.md 1.6); IRNN from Le et al. 2015, tanh-RNN from the ICML table (unverified).</summary>
