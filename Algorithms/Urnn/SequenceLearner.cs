@@ -105,13 +105,28 @@ public sealed class SequenceLearner : IAlgorithm<SequenceLearnerConfig, Sequence
         return new Step<SequenceLearnerState>(state, Metrics.Of(("loss", loss.item<float>()), ("accuracy", accuracy), ("grad_norm", gradNorm)));
     }
 
+    /// <summary>Sequences evaluated at once: a uRNN's time loop over the whole MNIST test set would not fit in memory.</summary>
+    const int EvaluationChunk = 500;
+
+    /// <summary>
+    /// Loss and accuracy on <paramref name="batch"/>, in chunks of <see cref="EvaluationChunk"/> sequences weighted by
+    /// their size (exact: every sequence of a task has as many steps and scored symbols).
+    /// </summary>
     public static Metrics Evaluate(SequenceLearnerState state, SequenceBatch batch)
     {
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
         state.Network.eval();
-        var (loss, accuracy) = Loss(state.Network, batch);
-        return Metrics.Of(("loss", loss.item<float>()), ("accuracy", accuracy));
+        var rows = batch.Inputs.shape[0];
+        double loss = 0, accuracy = 0;
+        for (long start = 0; start < rows; start += EvaluationChunk)
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            var count = Math.Min(EvaluationChunk, rows - start);
+            var (chunkLoss, chunkAccuracy) = Loss(state.Network, new SequenceBatch(batch.Inputs.narrow(0, start, count), batch.Targets.narrow(0, start, count)));
+            loss += (double)chunkLoss.item<float>() * count;
+            accuracy += chunkAccuracy * count;
+        }
+        return Metrics.Of(("loss", loss / rows), ("accuracy", accuracy / rows));
     }
 
     public static byte[] Save(SequenceLearnerState state)

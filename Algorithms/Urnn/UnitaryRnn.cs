@@ -66,8 +66,13 @@ public sealed class UnitaryRnn : nn.Module<Tensor, Tensor>
         var outputs = new List<Tensor>((int)steps);
         for (var t = 0; t < steps; t++)
         {
-            h = Step(h, rows.select(1, t));
-            outputs.Add(cat([h.real, h.imag], 1).matmul(output).add(outputBias));
+            // Each step's temporaries are freed at once, not when the caller's scope ends: over 784 steps (pixel
+            // MNIST) they would otherwise pile up to far more than memory. Autograd keeps what backward needs.
+            using var step = NewDisposeScope();
+            var next = Step(h, rows.select(1, t));
+            outputs.Add(cat([next.real, next.imag], 1).matmul(output).add(outputBias).MoveToOuterDisposeScope());
+            if (t > 0) h.Dispose();
+            h = next.MoveToOuterDisposeScope();
         }
         return stack(outputs, 1);
     }

@@ -50,4 +50,19 @@ public class SequenceBaselineTests
         Assert.Equal(nn.functional.cross_entropy(last, labels).item<float>(), loss.item<float>(), 1e-6);
         Assert.Equal(last.argmax(1).eq(labels).sum().item<long>() / 6.0, accuracy, 1e-12);
     }
+
+    /// <summary>Evaluation runs in chunks of 500 sequences; weighted by size it is the loss and accuracy of the whole set.</summary>
+    [Fact]
+    public void Chunked_evaluation_equals_the_whole_batch()
+    {
+        using var scope = NewDisposeScope();
+        using var state = SequenceLearner.Init(new SequenceLearnerConfig { Model = "tanh", Hidden = 6, Inputs = 1, Outputs = 10, Device = "cpu" }, 2, CPU);
+        using var generator = new Generator(9);
+        var batch = new SequenceBatch(randn([1234, 7, 1], generator: generator), randint(0, 10, [1234], generator: generator));
+        var metrics = SequenceLearner.Evaluate(state, batch);
+        using var _ = no_grad();
+        var (loss, accuracy) = SequenceLearner.Loss(state.Network, batch);
+        Assert.Equal(loss.item<float>(), metrics["loss"], 1e-6);
+        Assert.Equal(accuracy, metrics["accuracy"], 1e-12);
+    }
 }
