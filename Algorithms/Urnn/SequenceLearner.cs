@@ -62,9 +62,11 @@ public sealed class SequenceLearner : IAlgorithm<SequenceLearnerConfig, Sequence
     /// target is not blank. One class per sequence: the last step's cross-entropy and accuracy. Real targets: the mean
     /// squared error of the last step's first output (accuracy reported as 0).
     /// </summary>
-    public static (Tensor Loss, double Accuracy) Loss(nn.Module<Tensor, Tensor> network, SequenceBatch batch)
+    public static (Tensor Loss, double Accuracy) Loss(nn.Module<Tensor, Tensor> network, SequenceBatch batch) => LossOf(network.call(batch.Inputs), batch);
+
+    /// <summary><see cref="Loss"/> of outputs already computed (B x T x n_out).</summary>
+    public static (Tensor Loss, double Accuracy) LossOf(Tensor logits, SequenceBatch batch)
     {
-        var logits = network.call(batch.Inputs);
         if (batch.Targets.dtype != ScalarType.Int64)
             return (nn.functional.mse_loss(logits.select(1, -1).select(1, 0), batch.Targets), 0);
         if (batch.Targets.dim() == 1)

@@ -55,7 +55,16 @@ public sealed class UnitaryRnn : nn.Module<Tensor, Tensor>
 
     /// <param name="inputs">B x T class indices (int64), or B x T x n_in real inputs.</param>
     /// <returns>B x T x n_out outputs.</returns>
-    public override Tensor forward(Tensor inputs)
+    public override Tensor forward(Tensor inputs) => Run(inputs, null);
+
+    /// <summary>The forward pass keeping every hidden state h_1..h_T (B x n complex), for gradients through time.</summary>
+    public (Tensor Outputs, IReadOnlyList<Tensor> States) Unroll(Tensor inputs)
+    {
+        var states = new List<Tensor>();
+        return (Run(inputs, states), states);
+    }
+
+    Tensor Run(Tensor inputs, List<Tensor>? states)
     {
         SequenceInputs.Check(inputs, input.shape[0]);
         var (batch, steps) = (inputs.shape[0], inputs.shape[1]);
@@ -71,8 +80,9 @@ public sealed class UnitaryRnn : nn.Module<Tensor, Tensor>
             using var step = NewDisposeScope();
             var next = Step(h, rows.select(1, t));
             outputs.Add(cat([next.real, next.imag], 1).matmul(output).add(outputBias).MoveToOuterDisposeScope());
-            if (t > 0) h.Dispose();
+            if (t > 0 && states is null) h.Dispose();
             h = next.MoveToOuterDisposeScope();
+            states?.Add(h);
         }
         return stack(outputs, 1);
     }
@@ -142,11 +152,38 @@ public sealed class GatedRnn : nn.Module<Tensor, Tensor>
         }
     }
 
-    public override Tensor forward(Tensor x)
+    Tensor Features(Tensor x)
     {
         SequenceInputs.Check(x, inputs);
-        var features = x.dtype == ScalarType.Int64 ? nn.functional.one_hot(x, inputs).to_type(readout.weight!.dtype) : x;
+        return x.dtype == ScalarType.Int64 ? nn.functional.one_hot(x, inputs).to_type(readout.weight!.dtype) : x;
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        var features = Features(x);
         var states = lstm is not null ? lstm.call(features, null).Item1 : simple!.call(features, null).Item1;
         return readout.call(states);
+    }
+
+    /// <summary>
+    /// The forward pass one step at a time (the fused kernel hides the states), keeping every hidden state h_1..h_T
+    /// (B x hidden; the LSTM's output state, not its cell), for gradients through time.
+    /// </summary>
+    public (Tensor Outputs, IReadOnlyList<Tensor> States) Unroll(Tensor x)
+    {
+        var features = Features(x);
+        var states = new List<Tensor>();
+        Tensor? h = null, c = null;
+        for (var t = 0; t < features.shape[1]; t++)
+        {
+            var input = features.narrow(1, t, 1);
+            // The kept state (B x hidden) feeds both the read-out and the next step, so its gradient has both paths.
+            Tensor next;
+            if (lstm is not null) (_, next, c) = lstm.call(input, h is null ? null : (h.unsqueeze(0), c!));
+            else next = simple!.call(input, h?.unsqueeze(0)).Item2;
+            h = next.squeeze(0);
+            states.Add(h);
+        }
+        return (readout.call(stack(states, 1)), states);
     }
 }

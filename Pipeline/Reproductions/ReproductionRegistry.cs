@@ -14,6 +14,7 @@ public static class ReproductionRegistry
         new Urnn.CopyMemoryReproduction(),
         new Urnn.AddingReproduction(),
         new Urnn.PixelMnistReproduction(),
+        new Urnn.GradientsReproduction(),
         new Gan.AliMixtureComparison(),
         new Gan.AliMnist(),
         new SaddleFree.Saddles(),
