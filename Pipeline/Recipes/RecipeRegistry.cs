@@ -11,6 +11,7 @@ public static class RecipeRegistry
         IrmLinearSemRecipe.Create(),
         Urnn.UrnnRecipes.CopyMemory(),
         Urnn.UrnnRecipes.Adding(),
+        Urnn.UrnnRecipes.PixelMnist(),
         Srnn.SrnnRecipes.Oscillators(),
         Srnn.SrnnPhysicsRecipes.Chain(),
         Srnn.SrnnPhysicsRecipes.ThreeBody(),

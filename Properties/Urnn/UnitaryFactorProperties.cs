@@ -105,4 +105,20 @@ public class SequenceInputTests
         Assert.Contains("found 10", Assert.Throws<ArgumentException>(() => state.Network.call(full([2, 3], 10L))).Message);
         Assert.Contains("found -1", Assert.Throws<ArgumentException>(() => state.Network.call(full([2, 3], -1L))).Message);
     }
+
+    [Theory]
+    [InlineData("urnn")]
+    [InlineData("tanh")]
+    public void Empty_sequences_and_sizes_below_one_are_refused_naming_them(string model)
+    {
+        using var scope = NewDisposeScope();
+        using var state = SequenceLearner.Init(new SequenceLearnerConfig { Model = model, Hidden = 4, Inputs = 2, Device = "cpu" }, 1, CPU);
+        Assert.Contains("shape [3, 0, 2]", Assert.Throws<ArgumentException>(() => state.Network.call(zeros([3, 0, 2]))).Message);
+        Assert.Contains("shape [3, 0]", Assert.Throws<ArgumentException>(() => state.Network.call(zeros([3, 0], dtype: ScalarType.Int64))).Message);
+        Assert.Contains("(batch x time x 2)", Assert.Throws<ArgumentException>(() => state.Network.call(zeros([3, 5, 3]))).Message);
+        using var g = new Generator(1);
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => model == "urnn" ? new UnitaryRnn(2, 0, 1, 1e-5, g, CPU) : (nn.Module)new GatedRnn(model, 2, -4, 1, g, CPU));
+        Assert.Equal("hidden", error.ParamName);
+        Assert.Equal(model == "urnn" ? 0 : -4, error.ActualValue);
+    }
 }

@@ -18,6 +18,7 @@ public class UrnnRecipeTests
     [Theory]
     [InlineData("urnn")]
     [InlineData("lstm")]
+    [InlineData("urnn-full")]
     public void A_resumed_run_equals_the_uninterrupted_one(string model)
     {
         string Folder() => Path.Combine(Directory.CreateTempSubdirectory("urnn-").FullName, "run");

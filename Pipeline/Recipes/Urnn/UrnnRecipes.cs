@@ -34,48 +34,62 @@ public sealed record AddingDataConfig : IConfig<AddingDataConfig>
     public Validation<Error, AddingDataConfig> Validate() => ConfigRules.Check(this);
 }
 
-/// <summary>uRNN and its baselines on the copying-memory task and the adding problem (uRNN sections 5.1, 5.2).</summary>
-public static class UrnnRecipes
+/// <summary>uRNN and its baselines on the copying-memory task, the adding problem and pixel MNIST (uRNN section 5).</summary>
+public static partial class UrnnRecipes
 {
     public static IRecipe Adding() => new Recipe<SequenceLearnerConfig, AddingDataConfig>(
         "urnn-adding",
-        "uRNN (or --set model=lstm|tanh) on the adding problem; MSE against the baseline 1/6",
+        "uRNN (or --set model=urnn-full|lstm|tanh|irnn) on the adding problem; MSE against the baseline 1/6",
         "Arjovsky, Shah, Bengio 2016, Unitary Evolution Recurrent Neural Networks, section 5.2",
         new SequenceLearnerConfig { Inputs = 2, Outputs = 1, Hidden = 512 }, new AddingDataConfig(), 2000,
-        (config, data, plan) => BuildFor(config, plan, AddingProblem.Baseline, data.EvalSequences,
+        (config, data, plan) => Generated(config, plan, AddingProblem.Baseline, data.EvalSequences,
             (count, generator) => AddingProblem.Batch(count, data.Length, generator)));
 
     public static IRecipe CopyMemory() => new Recipe<SequenceLearnerConfig, CopyDataConfig>(
         "urnn-copy",
-        "uRNN (or --set model=lstm|tanh) on the copying-memory task; loss against the memoryless baseline 10 ln 8 / (T + 20)",
+        "uRNN (or --set model=urnn-full|lstm|tanh|irnn) on the copying-memory task; loss against the memoryless baseline 10 ln 8 / (T + 20)",
         "Arjovsky, Shah, Bengio 2016, Unitary Evolution Recurrent Neural Networks, section 5.1",
         new SequenceLearnerConfig(), new CopyDataConfig(), 1000, Build);
 
     static Flow<RunEvent> Build(SequenceLearnerConfig config, CopyDataConfig data, RunPlan plan) =>
-        BuildFor(config, plan, Environments.Data.Sequences.CopyMemory.Baseline(data.Delay), data.EvalSequences,
+        Generated(config, plan, Environments.Data.Sequences.CopyMemory.Baseline(data.Delay), data.EvalSequences,
             (count, generator) => Environments.Data.Sequences.CopyMemory.Batch(count, data.Delay, generator));
 
-    static Flow<RunEvent> BuildFor(SequenceLearnerConfig config, RunPlan plan, double baseline, int evalSequences,
+    /// <summary>A generated task: the held-out set from stream 40 of the seed, training batch s from (seed, s) on stream 41.</summary>
+    static Flow<RunEvent> Generated(SequenceLearnerConfig config, RunPlan plan, double baseline, int evalSequences,
         Func<int, torch.Generator, (torch.Tensor Inputs, torch.Tensor Targets)> batches)
     {
         var device = Devices.Resolve(config.Device);
         var (evalInputs, evalTargets) = batches(evalSequences, plan.Own(new torch.Generator(SeedMix.Mix(plan.Seed, 0, stream: 40))));
-        var held = plan.Own(new SequenceBatch(evalInputs.to(device), evalTargets.to(device)));
-        evalInputs.Dispose();
-        evalTargets.Dispose();
+        var held = plan.Own(OnDevice(evalInputs, evalTargets, device));
+        return Train(config, plan, baseline, held, "generated-sequences", step =>
+        {
+            using var generator = new torch.Generator(SeedMix.Mix(plan.Seed, step, stream: 41));
+            var (inputs, targets) = batches(config.BatchSize, generator);
+            return OnDevice(inputs, targets, device);
+        });
+    }
 
+    /// <summary>Moves a batch to the device; .to() returns a new handle (sharing storage on the same device), so the originals go.</summary>
+    internal static SequenceBatch OnDevice(torch.Tensor inputs, torch.Tensor targets, torch.Device device)
+    {
+        var batch = new SequenceBatch(inputs.to(device), targets.to(device));
+        inputs.Dispose();
+        targets.Dispose();
+        return batch;
+    }
+
+    /// <summary>
+    /// Trains on <paramref name="batchAt"/>(s) for every planned step s (a function of the step alone, so resume is
+    /// exact) and evaluates on <paramref name="held"/> on the cadence and at the planned last step.
+    /// </summary>
+    internal static Flow<RunEvent> Train(SequenceLearnerConfig config, RunPlan plan, double baseline, SequenceBatch held, string source,
+        Func<long, SequenceBatch> batchAt)
+    {
+        var device = Devices.Resolve(config.Device);
         IEnumerable<SequenceBatch> Batches()
         {
-            for (var step = plan.StartStep + 1; step <= plan.LastStep; step++)
-            {
-                using var generator = new torch.Generator(SeedMix.Mix(plan.Seed, step, stream: 41));
-                var (inputs, targets) = batches(config.BatchSize, generator);
-                var batch = new SequenceBatch(inputs.to(device), targets.to(device));
-                // .to() returns a new handle (sharing storage on the same device), so the originals can go.
-                inputs.Dispose();
-                targets.Dispose();
-                yield return batch;
-            }
+            for (var step = plan.StartStep + 1; step <= plan.LastStep; step++) yield return batchAt(step);
         }
 
         var trainer = AlgorithmTraining.Stage<SequenceLearner, SequenceLearnerConfig, SequenceLearnerState, SequenceBatch>(config.Model, config, plan, device)
@@ -86,6 +100,6 @@ public static class UrnnRecipes
                 return new MetricsEvent(step, "eval", Metrics.Of(
                     ("loss", metrics["loss"]), ("accuracy", metrics["accuracy"]), ("baseline", baseline), ("loss_over_baseline", metrics["loss"] / baseline)));
             });
-        return Graph.From(Source.From("copy-memory", Batches)).Via(trainer.ToStage().Async(capacity: plan.Settings.Prefetch));
+        return Graph.From(Source.From(source, Batches)).Via(trainer.ToStage().Async(capacity: plan.Settings.Prefetch));
     }
 }
