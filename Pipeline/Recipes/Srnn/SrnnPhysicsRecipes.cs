@@ -58,22 +58,7 @@ public static class SrnnPhysicsRecipes
         var (truthCpu, observedCpu) = data.TestSet(system, config.Dt, seeds.Test);
         var truth = plan.Own(truthCpu.to(device));
         var observed = plan.Own(observedCpu.to(device));
-        var shuffler = plan.Own(new EpochShuffler(train.shape[1], data.BatchSize, plan.Seed));
-
-        IEnumerable<TrajectoryBatch> Batches()
-        {
-            for (var step = plan.StartStep + 1; step <= plan.LastStep; step++)
-            {
-                using var rows = shuffler.Rows(step - 1).to(device);
-                yield return new TrajectoryBatch(train.index_select(1, rows));
-            }
-        }
-
-        var trainer = AlgorithmTraining.Stage<SymplecticRnn, SymplecticRnnConfig, ModelState<SymplecticRnnConfig, torch.nn.Module>, TrajectoryBatch>("srnn", config, plan, device)
-            .Every(1, (state, step) => step % plan.Settings.EvalEvery == 0 || step == plan.LastStep
-                ? new MetricsEvent(step, "eval", Evaluate(state, system, observed, truth))
-                : null);
-        return Graph.From(Source.From("trajectories", Batches)).Via(trainer.ToStage().Async(capacity: plan.Settings.Prefetch));
+        return SrnnTraining.Flow(config, plan, device, train, data.BatchSize, state => Evaluate(state, system, observed, truth));
     }
 
     /// <summary>

@@ -55,22 +55,8 @@ public static class SrnnRecipes
         using var testGenerator = new torch.Generator(SeedMix.Mix(plan.Seed, 0, stream: 51));
         var train = plan.Own(OneDimensionalSystems.Trajectories(data.Kind, data.Trajectories, data.States, config.Dt, data.Noise, trainGenerator).to(device));
         var test = plan.Own(OneDimensionalSystems.Trajectories(data.Kind, 32, data.RolloutStates, config.Dt, 0, testGenerator).to(device));
-        var shuffler = plan.Own(new EpochShuffler(data.Trajectories, data.BatchSize, plan.Seed));
-
-        IEnumerable<TrajectoryBatch> Batches()
-        {
-            for (var step = plan.StartStep + 1; step <= plan.LastStep; step++)
-            {
-                using var rows = shuffler.Rows(step - 1).to(device);
-                yield return new TrajectoryBatch(train.index_select(1, rows));
-            }
-        }
-
-        var trainer = AlgorithmTraining.Stage<SymplecticRnn, SymplecticRnnConfig, ModelState<SymplecticRnnConfig, torch.nn.Module>, TrajectoryBatch>("srnn", config, plan, device)
-            .Every(1, (state, step) => step % plan.Settings.EvalEvery == 0 || step == plan.LastStep
-                ? new MetricsEvent(step, "eval", Metrics.Of(("rollout_position_error", RolloutError(state, test))))
-                : null);
-        return Graph.From(Source.From("trajectories", Batches)).Via(trainer.ToStage().Async(capacity: plan.Settings.Prefetch));
+        return SrnnTraining.Flow(config, plan, device, train, data.BatchSize,
+            state => Metrics.Of(("rollout_position_error", RolloutError(state, test))));
     }
 
     /// <summary>The mean position error of rollouts from the first states of the clean trajectories <paramref name="truth"/>.</summary>
