@@ -46,8 +46,9 @@ public sealed class RecurrentQNetwork : nn.Module<QInputs, (Tensor H, Tensor C),
         var (b, t) = (x.Observations.shape[0], x.Observations.shape[1]);
         var features = torso.call(x.Observations.flatten(0, 1)).view(b, t, -1);
         var dtype = features.dtype;
-        // Previous action -1 (episode start) becomes an all-zero one-hot.
-        var previous = nn.functional.one_hot(x.PreviousActions.add(1), actions + 1).narrow(-1, 1, actions).to_type(dtype);
+        // Previous action -1 (episode start) becomes an all-zero one-hot. The integer scalar is held for the call (see Scalars).
+        using Scalar one = 1L;
+        var previous = nn.functional.one_hot(x.PreviousActions.add(one), actions + 1).narrow(-1, 1, actions).to_type(dtype);
         var policy = nn.functional.one_hot(x.Policies, policies).to_type(dtype).unsqueeze(1).expand(b, t, policies);
         var input = cat([features, previous, Squash(x.PreviousExtrinsic).unsqueeze(-1), Squash(x.PreviousIntrinsic).unsqueeze(-1), policy], -1);
         var (output, h, c) = lstm.call(input, (state.H.unsqueeze(0), state.C.unsqueeze(0)));
