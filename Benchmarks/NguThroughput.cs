@@ -30,6 +30,7 @@ public static class NguThroughput
         var environment = EnvironmentAlone(agent, seconds);
         var (actors, table) = ActorsAlone(config, agent, seconds);
         var learner = LearnerAlone(config, table, Math.Max(5, (int)updates / 10));
+        InferenceParts(config, agent);
         var (graphFrames, graphUpdates) = WholeGraph(recipe, agent, updates);
         Print("environment alone (random actions)", environment, "frames/s", environment);
         Print("actors + batched inference, no learner", actors, "frames/s", environment);
@@ -89,6 +90,39 @@ public static class NguThroughput
         var rate = inference.Forwarded / clock.Elapsed.TotalSeconds;
         writer.Complete();
         return (rate, table);
+    }
+
+    /// <summary>Milliseconds of each network's forward pass over all copies, and of a whole inference-server pass.</summary>
+    static void InferenceParts(NguConfig config, NguAgentConfig agent)
+    {
+        var copies = agent.Copies;
+        var size = config.Spec.ObservationSize;
+        using var store = new ParameterStore<ParameterSnapshot>();
+        using var server = new InferenceServer(config, agent with { ActorGroups = 1 }, store, 1, CPU);
+        var observations = new float[copies * size];
+        for (var i = 0; i < copies; i++) observations[i * size + i % size] = 1;
+        InferenceRequest Request() => new(0, observations, new int[copies], new float[copies], new bool[copies]);
+        Milliseconds("whole inference-server pass", () => server.ActAsync(Request()).GetAwaiter().GetResult());
+        using var generator = new Generator(1);
+        using var networks = new NguNetworks(config, generator, CPU);
+        using var _ = no_grad();
+        using var x = tensor(observations, [copies, .. config.Spec.ObservationShape.Select(d => (long)d)]);
+        if (networks.Rnd is { } rnd) Milliseconds("  RND (target and predictor)", () => { using var s = NewDisposeScope(); rnd.call(x); });
+        if (networks.Embedding is { } embedding) Milliseconds("  embedding f", () => { using var s = NewDisposeScope(); embedding.call(x); });
+        Milliseconds("  Q-network step", () =>
+        {
+            using var s = NewDisposeScope();
+            networks.Q.call(new Algorithms.Ngu.Networks.QInputs(x.unsqueeze(1), zeros([copies, 1], ScalarType.Int64), zeros(copies, 1), zeros(copies, 1),
+                zeros(copies, ScalarType.Int64)), (zeros(copies, config.Hidden), zeros(copies, config.Hidden)));
+        });
+    }
+
+    static void Milliseconds(string what, Action action)
+    {
+        for (var i = 0; i < 10; i++) action();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < 200; i++) action();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what,-42} {clock.Elapsed.TotalMilliseconds / 200,8:F3} ms per pass over the copies"));
     }
 
     static double LearnerAlone(NguConfig config, ReplayTable table, int updates)
