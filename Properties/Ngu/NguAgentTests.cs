@@ -93,6 +93,8 @@ public class NguAgentTests
         Assert.Contains(next.StatesBefore, x => x != 0f);
         var bad = new InferenceRequest(0, new float[5], [0], [0f], [false]);
         Assert.Contains("need 16 observation floats", (await Assert.ThrowsAsync<ArgumentException>(() => server.ActAsync(bad))).Message);
+        var outside = new InferenceRequest(5, new float[32], [0, 0], [0f, 0f], [false, false]);
+        Assert.Contains("copies 5..6 are outside the server's 6 copies", (await Assert.ThrowsAsync<ArgumentException>(() => server.ActAsync(outside))).Message);
     }
 
     [Fact]

@@ -88,6 +88,10 @@ public sealed class InferenceServer : IDisposable
 
     public Task<InferenceResponse> ActAsync(InferenceRequest request)
     {
+        if (request.FirstCopy < 0 || request.FirstCopy + request.Count > agent.Copies)
+            throw new ArgumentException($"copies {request.FirstCopy}..{request.FirstCopy + request.Count - 1} are outside the server's {agent.Copies} copies", nameof(request));
+        if (request.PreviousExtrinsic.Length != request.Count || request.EpisodeStarts.Length != request.Count)
+            throw new ArgumentException($"{request.Count} copies need {request.Count} previous rewards and episode flags; got {request.PreviousExtrinsic.Length} and {request.EpisodeStarts.Length}", nameof(request));
         if (request.Observations.Length != request.Count * config.Spec.ObservationSize)
             throw new ArgumentException($"{request.Count} copies need {request.Count * config.Spec.ObservationSize} observation floats; got {request.Observations.Length}", nameof(request));
         if (!requests.Post(request))
