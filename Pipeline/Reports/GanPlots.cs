@@ -38,7 +38,8 @@ public static class GanPlots
         plot.SavePng(path, 700, 600);
     }
 
-    static void AddPoints(ScottPlot.Plot plot, Tensor points, ScottPlot.Color color, string label)
+    /// <summary>Adds the rows of an [N, 2] tensor as small markers; <paramref name="label"/> null leaves them out of the legend.</summary>
+    internal static void AddPoints(ScottPlot.Plot plot, Tensor points, ScottPlot.Color color, string? label)
     {
         using var cpu = points.to_type(ScalarType.Float64).cpu();
         var xy = cpu.data<double>().ToArray();
@@ -46,7 +47,7 @@ public static class GanPlots
             Enumerable.Range(0, xy.Length / 2).Select(i => xy[2 * i]).ToArray(),
             Enumerable.Range(0, xy.Length / 2).Select(i => xy[2 * i + 1]).ToArray(), color);
         scatter.MarkerSize = 2;
-        scatter.LegendText = label;
+        if (label is not null) scatter.LegendText = label;
     }
 
     /// <summary>Several named series against one x axis, optionally with a log-scaled y axis (values must be positive then).</summary>

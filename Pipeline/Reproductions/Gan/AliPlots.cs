@@ -1,3 +1,4 @@
+using Pipeline.Reports;
 using static TorchSharp.torch;
 
 namespace Pipeline.Reproductions.Gan;
@@ -14,7 +15,7 @@ public static class AliPlots
     public static void Scatter(string path, string title, double limit, params (string Label, Tensor Points, ScottPlot.Color Color)[] series)
     {
         var plot = new ScottPlot.Plot();
-        foreach (var (label, points, color) in series) Add(plot, points, color, label);
+        foreach (var (label, points, color) in series) GanPlots.AddPoints(plot, points, color, label);
         Finish(plot, path, title, limit, legend: true);
     }
 
@@ -25,7 +26,7 @@ public static class AliPlots
     public static void ByMode(string path, string title, double limit, Tensor points, Tensor modes, Tensor? background, string backgroundLabel)
     {
         var plot = new ScottPlot.Plot();
-        if (background is not null) Add(plot, background, ScottPlot.Colors.LightGray, backgroundLabel);
+        if (background is not null) GanPlots.AddPoints(plot, background, ScottPlot.Colors.LightGray, backgroundLabel);
         using var index = modes.cpu().to_type(ScalarType.Int64);
         var modeOf = index.data<long>().ToArray();
         var palette = new ScottPlot.Palettes.Category20();
@@ -33,20 +34,9 @@ public static class AliPlots
         {
             using var rows = tensor(Enumerable.Range(0, modeOf.Length).Where(i => modeOf[i] == mode).Select(i => (long)i).ToArray());
             using var subset = points.cpu().index_select(0, rows);
-            Add(plot, subset, palette.GetColor((int)mode), null);
+            GanPlots.AddPoints(plot, subset, palette.GetColor((int)mode), null);
         }
         Finish(plot, path, title, limit, legend: background is not null);
-    }
-
-    static void Add(ScottPlot.Plot plot, Tensor points, ScottPlot.Color color, string? label)
-    {
-        using var cpu = points.to_type(ScalarType.Float64).cpu();
-        var xy = cpu.data<double>().ToArray();
-        var scatter = plot.Add.ScatterPoints(
-            Enumerable.Range(0, xy.Length / 2).Select(i => xy[2 * i]).ToArray(),
-            Enumerable.Range(0, xy.Length / 2).Select(i => xy[2 * i + 1]).ToArray(), color);
-        scatter.MarkerSize = 2;
-        if (label is not null) scatter.LegendText = label;
     }
 
     static void Finish(ScottPlot.Plot plot, string path, string title, double limit, bool legend)
