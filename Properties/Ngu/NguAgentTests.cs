@@ -32,6 +32,10 @@ public class NguAgentTests
         Assert.Equal(20, points.Where(p => p.Phase == "train" && p.Metric == "loss").Count());
         Assert.Contains(points, p => p.Phase == "actors" && p.Metric == "episodes" && p.Value >= 16);
         Assert.All(points.Where(p => p.Phase == "actors" && p.Metric == "replay_size"), p => Assert.InRange(p.Value, 0, 20_000));
+        // DeepSea(4) has 16 cells; the agent starts in one and can reach at most the lower triangle.
+        var distinct = points.Where(p => p.Phase == "actors" && p.Metric == "distinct_observations").ToList();
+        Assert.NotEmpty(distinct);
+        Assert.All(distinct, p => Assert.InRange(p.Value, 2, 10));
 
         var longer = recipe.Prepare(Small, 3, 30).IfFail(e => throw new InvalidOperationException(string.Join("; ", e)));
         var resumed = SmallRuns.Run(longer, first.Directory, resume: true);

@@ -74,7 +74,7 @@ public static class NguAgent
         using var both = CancellationTokenSource.CreateLinkedTokenSource(learnerDone, cancellation);
         var events = Channel.CreateUnbounded<RunEvent>();
         var report = new EpisodeReport(agent.EpisodesPerReport);
-        var distinct = new DistinctObservations();
+        var distinct = agent.CountDistinctObservations ? new DistinctObservations() : null;
         using var inference = new InferenceServer(config, agent, store, seed, device);
         var writer = table.Writer(capacity: 2 * agent.ActorGroups, cancellation: both.Token);
         var pool = BatchPool.Items(layout.Items, 16);
@@ -88,7 +88,7 @@ public static class NguAgent
                     events.Writer.TryWrite(new MetricsEvent(Interlocked.Read(ref updates[0]), "actors",
                         [.. values, new("intrinsic_mean", inference.TakeMeanIntrinsic()), new("replay_size", table.Size),
                             new("parameter_version", inference.Version), new("env_steps", inference.Forwarded),
-                            new("distinct_observations", distinct.Count)]));
+                            .. (distinct is null ? [] : new KeyValuePair<string, double>[] { new("distinct_observations", distinct.Count) })]));
             }, () => priorities.Value, distinct);
         }).ToArray();
         var running = groups.Select((g, i) => Task.Run(() => g.RunAsync((ulong)seed * 7919 + (ulong)i, both.Token))).ToArray();

@@ -60,6 +60,9 @@ public sealed record NguAgentConfig : IConfig<NguAgentConfig>
     [Param("alpha of the per-copy exploration epsilon (Ape-X: 7)", Min = 0, Max = 100)]
     public double EpsilonAlpha { get; init; } = 7;
 
+    [Param("count distinct observations (DeepSea, key-door: the coverage of exploration; off where observations carry noise, as the Disco Maze's wall colours, since every one is new and the set only grows)")]
+    public bool CountDistinctObservations { get; init; } = true;
+
     [Param("finished episodes per actor metrics line", Min = 1, Max = 1_000_000)]
     public int EpisodesPerReport { get; init; } = 64;
 

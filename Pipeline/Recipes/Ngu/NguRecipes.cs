@@ -43,5 +43,5 @@ public static class NguRecipes
     public static IRecipe Disco() => new Recipe<NguConfig, NguAgentConfig>(
         "ngu-disco",
         "NGU (or --set intrinsic=none|random-embedding) on the Random Disco Maze: fraction of cells visited per episode",
-        Paper, DiscoDefaults, new NguAgentConfig { Environment = "disco-maze", Size = 10, MinReplay = 100, SamplesPerInsert = 0.25 }, 3000, NguAgent.Build);
+        Paper, DiscoDefaults, new NguAgentConfig { Environment = "disco-maze", Size = 10, MinReplay = 100, SamplesPerInsert = 0.25, CountDistinctObservations = false }, 3000, NguAgent.Build);
 }
