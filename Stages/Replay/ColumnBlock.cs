@@ -53,8 +53,8 @@ public class ColumnBlock
         return Typed<T>(column, TypeOf<T>()).AsSpan(item * size, size);
     }
 
-    /// <summary>The bytes of <paramref name="count"/> consecutive items of a column.</summary>
-    internal Span<byte> Raw(int column, int firstItem, int count)
+    /// <summary>The bytes of <paramref name="count"/> consecutive items of a column (for copying items over a wire).</summary>
+    public Span<byte> Raw(int column, int firstItem, int count)
     {
         var size = Layout.Columns[column].Size;
         return arrays[column] switch

@@ -26,13 +26,9 @@ sealed class RateLimiter(RateLimiterOptions options)
 
     public LimiterCounters Counters => new(Inserts, Samples, Deletes);
 
-    public bool CanSample(int n) =>
-        Inserts - Deletes >= Options.MinSizeToSample
-        && Inserts * Options.SamplesPerInsert - Samples - n >= Options.MinDiff;
+    public bool CanSample(int n) => Options.AllowsSample(Counters, n);
 
-    public bool CanInsert(int n) =>
-        Inserts + n - Deletes <= Options.MinSizeToSample
-        || (Inserts + n) * Options.SamplesPerInsert - Samples <= Options.MaxDiff;
+    public bool CanInsert(int n) => Options.AllowsInsert(Counters, n);
 
     /// <summary>The largest k ≤ <paramref name="wanted"/> with CanInsert(k); both clauses only get harder as k grows.</summary>
     public int InsertsAllowed(int wanted)

@@ -64,6 +64,14 @@ public sealed record RateLimiterOptions
         return new(spi, minSize, minDiff, maxDiff, warning);
     }
 
+    /// <summary>Reverb's CanSample(n) for these counters (a sharded table applies it to the sum over its shards).</summary>
+    public bool AllowsSample(LimiterCounters counters, int n) =>
+        counters.Size >= MinSizeToSample && counters.Inserts * SamplesPerInsert - counters.Samples - n >= MinDiff;
+
+    /// <summary>Reverb's CanInsert(n) for these counters.</summary>
+    public bool AllowsInsert(LimiterCounters counters, int n) =>
+        counters.Inserts + n - counters.Deletes <= MinSizeToSample || (counters.Inserts + n) * SamplesPerInsert - counters.Samples <= MaxDiff;
+
     static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     public override string ToString() =>

@@ -186,24 +186,8 @@ public sealed partial class ReplayTable
             if (Options.MaxTimesSampled > 0 && slotTimesSampled[slot] >= Options.MaxTimesSampled) Remove(slot);
             n++;
         }
-        batch.Count = n;
-        batch.TableSize = held;
-        ImportanceWeights(batch, held);
+        batch.Complete(n, held, Options.ImportanceExponent);
         return n;
-    }
-
-    /// <summary>R2D2's w_i = (N P(i))^-beta, normalised by the largest in the batch so the largest is exactly 1.</summary>
-    void ImportanceWeights(SampleBatch batch, int size)
-    {
-        var beta = Options.ImportanceExponent;
-        var max = 0.0;
-        for (var i = 0; i < batch.Count; i++)
-        {
-            var w = Math.Pow(size * batch.Probabilities[i], -beta);
-            batch.Weights[i] = w;
-            max = Math.Max(max, w);
-        }
-        for (var i = 0; i < batch.Count; i++) batch.Weights[i] /= max;
     }
 
     (int Slot, double Probability) Select()

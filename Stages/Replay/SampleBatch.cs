@@ -36,6 +36,25 @@ public sealed class SampleBatch : ColumnBlock, IDisposable
     /// <summary>Items in the table when the batch was drawn (N in the importance weight).</summary>
     public int TableSize { get; internal set; }
 
+    /// <summary>
+    /// Marks the first <paramref name="count"/> items (their keys and probabilities set) as the batch drawn from
+    /// <paramref name="tableSize"/> items and computes R2D2's w_i = (N P(i))^-beta, normalised so the largest is exactly 1.
+    /// </summary>
+    public void Complete(int count, int tableSize, double importanceExponent)
+    {
+        if (count < 0 || count > Capacity) throw new ArgumentOutOfRangeException(nameof(count), count, $"a batch of capacity {Capacity} holds 0..{Capacity} items");
+        Count = count;
+        TableSize = tableSize;
+        var max = 0.0;
+        for (var i = 0; i < count; i++)
+        {
+            var w = Math.Pow(tableSize * Probabilities[i], -importanceExponent);
+            Weights[i] = w;
+            max = Math.Max(max, w);
+        }
+        for (var i = 0; i < count; i++) Weights[i] /= max;
+    }
+
     public void Dispose()
     {
         Count = 0;

@@ -1,0 +1,295 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Tasks.Dataflow;
+using Pipeline.Cluster.Contracts;
+using Pipeline.Cluster.Grains;
+using Pipeline.Stages.Graph;
+using Pipeline.Stages.Replay;
+
+namespace Pipeline.Cluster.Client;
+
+/// <summary>
+/// A replay table split over <see cref="ShardedReplayOptions.Shards"/> shard grains, used from any process of the
+/// cluster. Inserts go round-robin to the shards. A sample batch asks every shard for its total sampling weight W_s,
+/// draws how many items each shard gives from a multinomial with probabilities W_s / W, and lets each shard draw its
+/// items by its own priorities, so item i of shard s is drawn with probability (W_s / W) · (w_i / W_s) = w_i / W, as
+/// from one table (exact while no insert or update lands between the two calls; otherwise the shard probabilities
+/// are those of a moment earlier). Importance weights use that probability and the size of the whole table.
+/// </summary>
+public sealed class ShardedReplay
+{
+    readonly IGrainFactory grains;
+    readonly IReplayShard[] shards;
+    readonly ShardState[] state;
+    readonly Random random;
+    readonly string producer = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
+    long nextShard, nextSequence, lostInFlight, lostWithShards;
+    int restarts;
+
+    ShardedReplay(IGrainFactory grains, ShardSpec spec, ShardedReplayOptions options)
+    {
+        this.grains = grains;
+        Spec = spec.Validate();
+        Options = options.Validate();
+        Layout = spec.Layout();
+        shards = [.. Enumerable.Range(0, options.Shards).Select(i => grains.GetGrain<IReplayShard>(ShardName(spec.Table, i)))];
+        state = [.. Enumerable.Range(0, options.Shards).Select(_ => new ShardState())];
+        random = new Random(unchecked((int)(options.Seed * 2_654_435_761L)));
+    }
+
+    public ShardSpec Spec { get; }
+
+    public ShardedReplayOptions Options { get; }
+
+    public ItemLayout Layout { get; }
+
+    public static string ShardName(string table, int shard) => $"{table}/{shard}";
+
+    /// <summary>Configures every shard (restoring those with a checkpoint) and returns the client.</summary>
+    public static async Task<ShardedReplay> ConnectAsync(IGrainFactory grains, ShardSpec spec, ShardedReplayOptions options)
+    {
+        var replay = new ShardedReplay(grains, spec, options);
+        await Task.WhenAll(Enumerable.Range(0, options.Shards).Select(replay.ConfigureAsync)).ConfigureAwait(false);
+        return replay;
+    }
+
+    public ReplayAccounting Accounting
+    {
+        get
+        {
+            var acknowledged = 0L;
+            foreach (var s in state) lock (s) acknowledged += s.Acknowledged;
+            return new(acknowledged, Interlocked.Read(ref lostInFlight), Interlocked.Read(ref lostWithShards), Volatile.Read(ref restarts));
+        }
+    }
+
+    /// <summary>Inserts the batch's items into the next shard. A failed call is counted as lost (and rethrown unless
+    /// <see cref="ShardedReplayOptions.ContinueAfterLoss"/>); a shard that lost its silo is configured again first.</summary>
+    public async Task InsertAsync(ItemBatch batch, CancellationToken cancellation = default)
+    {
+        if (!batch.Layout.SameAs(Layout)) throw new ArgumentException($"the batch's layout {batch.Layout} is not the table's {Layout}");
+        if (batch.Count == 0) return;
+        var shard = (int)(Interlocked.Increment(ref nextShard) % shards.Length);
+        var chunk = ItemChunk.From(batch, producer, Interlocked.Increment(ref nextSequence));
+        try
+        {
+            var receipt = await CallAsync(shard, s => s.Insert(chunk), cancellation).ConfigureAwait(false);
+            Acknowledge(shard, receipt);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Interlocked.Add(ref lostInFlight, chunk.Count);
+            if (!Options.ContinueAfterLoss) throw;
+        }
+    }
+
+    /// <summary>
+    /// A Dataflow target that inserts every batch it receives and disposes it (back to its pool), with at most
+    /// <see cref="ShardedReplayOptions.InFlightPerProducer"/> calls in flight and as many batches waiting, so a
+    /// producer's <c>SendAsync</c> waits while the cluster is slower than it.
+    /// </summary>
+    public ITargetBlock<ItemBatch> Writer(CancellationToken cancellation = default) =>
+        new ActionBlock<ItemBatch>(async batch =>
+        {
+            using (batch) await InsertAsync(batch, cancellation).ConfigureAwait(false);
+        }, new ExecutionDataflowBlockOptions
+        {
+            BoundedCapacity = Options.InFlightPerProducer, MaxDegreeOfParallelism = Options.InFlightPerProducer, CancellationToken = cancellation,
+        });
+
+    /// <summary>
+    /// Fills <paramref name="into"/> with a batch drawn from the whole table (waiting, polling, while the rate limiter
+    /// over the summed counters does not allow it); returns the count. Keys are table-wide (<see cref="ShardKeys"/>).
+    /// </summary>
+    public async Task<int> SampleAsync(SampleBatch into, CancellationToken cancellation = default)
+    {
+        if (!into.Layout.SameAs(Layout)) throw new ArgumentException($"the batch's layout {into.Layout} is not the table's {Layout}");
+        var wanted = into.Capacity;
+        while (true)
+        {
+            var statuses = await StatusAsync(cancellation).ConfigureAwait(false);
+            var counters = Sum(statuses);
+            if (Options.RateLimiter.AllowsSample(counters, wanted) && counters.Size > 0)
+                return await DrawAsync(into, statuses, (int)counters.Size, cancellation).ConfigureAwait(false);
+            await Task.Delay(Options.SamplePoll ?? TimeSpan.FromMilliseconds(5), cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sample batches into buffers from <paramref name="pool"/>, <paramref name="batches"/> of them (or until cancelled).</summary>
+    public Source<SampleBatch> Samples(BatchPool<SampleBatch> pool, long? batches = null, string name = "sharded replay samples") =>
+        Source.From(name, cancellation => Draw(pool, batches, cancellation));
+
+    /// <summary>Sets priorities by table-wide key, one call per shard; returns how many items were updated.</summary>
+    public async Task<int> UpdatePrioritiesAsync(long[] keys, double[] priorities, CancellationToken cancellation = default)
+    {
+        if (keys.Length != priorities.Length) throw new ArgumentException($"{keys.Length} keys but {priorities.Length} priorities");
+        var calls = keys.Select((k, i) => (Shard: ShardKeys.Shard(k), Local: ShardKeys.Local(k), Priority: priorities[i]))
+            .GroupBy(x => x.Shard)
+            .Select(g => CallAsync(g.Key, s => s.UpdatePriorities([.. g.Select(x => x.Local)], [.. g.Select(x => x.Priority)]), cancellation));
+        return (await Task.WhenAll(calls).ConfigureAwait(false)).Sum();
+    }
+
+    /// <summary>Every shard's status; a shard found unconfigured (its silo died) is configured again first.</summary>
+    public Task<ShardStatus[]> StatusAsync(CancellationToken cancellation = default) =>
+        Task.WhenAll(Enumerable.Range(0, shards.Length).Select(async i =>
+        {
+            var status = await CallAsync(i, s => s.Status(), cancellation).ConfigureAwait(false);
+            if (status.Configured) return status;
+            await ConfigureAsync(i).ConfigureAwait(false);
+            return await CallAsync(i, s => s.Status(), cancellation).ConfigureAwait(false);
+        }));
+
+    /// <summary>Checkpoints every shard on its silo; returns the files' paths.</summary>
+    public async Task<string[]> CheckpointAsync(CancellationToken cancellation = default)
+    {
+        var written = await Task.WhenAll(Enumerable.Range(0, shards.Length).Select(i => CallAsync(i, s => s.Checkpoint(), cancellation))).ConfigureAwait(false);
+        for (var i = 0; i < written.Length; i++)
+            lock (state[i]) state[i].Covered(written[i].Inserts);
+        return [.. written.Select(w => w.Path)];
+    }
+
+    /// <summary>Every item held by shard <paramref name="shard"/> with its table-wide key (small tables only).</summary>
+    public async Task<(long[] Keys, ItemChunk Items)> ReadShardAsync(int shard)
+    {
+        var (keys, items) = await CallAsync(shard, s => s.ReadAll(), default).ConfigureAwait(false);
+        return ([.. keys.Select(k => ShardKeys.Global(shard, k))], items);
+    }
+
+    async Task<int> DrawAsync(SampleBatch into, ShardStatus[] statuses, int size, CancellationToken cancellation)
+    {
+        // Shards whose weights are all zero sample uniformly (as one table does); the shard choice then follows sizes.
+        var total = statuses.Sum(s => s.WeightTotal);
+        var weights = statuses.Select(s => total > 0 ? s.WeightTotal : s.Size).ToArray();
+        var sum = weights.Sum();
+        var counts = new int[shards.Length];
+        lock (random)
+            for (var i = 0; i < into.Capacity; i++)
+            {
+                var u = random.NextDouble() * sum;
+                var s = 0;
+                while (s < counts.Length - 1 && (u -= weights[s]) >= 0) s++;
+                counts[s]++;
+            }
+        var chunks = await Task.WhenAll(counts.Select((c, s) => c == 0 ? Task.FromResult<SampledChunk?>(null)
+            : CallAsync(s, g => g.Sample(c), cancellation).ContinueWith(t => (SampledChunk?)t.Result, cancellation,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default))).ConfigureAwait(false);
+        var n = 0;
+        for (var s = 0; s < chunks.Length; s++)
+        {
+            if (chunks[s] is not { Count: > 0 } chunk) continue;
+            var shardProbability = weights[s] / sum;
+            for (var c = 0; c < chunk.Columns.Length; c++) chunk.Columns[c].CopyTo(into.Raw(c, n, chunk.Count));
+            for (var i = 0; i < chunk.Count; i++)
+            {
+                into.Keys[n + i] = ShardKeys.Global(s, chunk.Keys[i]);
+                into.Probabilities[n + i] = shardProbability * chunk.Probabilities[i];
+                into.TimesSampled[n + i] = chunk.TimesSampled[i];
+            }
+            n += chunk.Count;
+        }
+        into.Complete(n, size, Options.ImportanceExponent);
+        return n;
+    }
+
+    async IAsyncEnumerable<SampleBatch> Draw(BatchPool<SampleBatch> pool, long? batches, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        for (var i = 0L; batches is null || i < batches; i++)
+        {
+            var batch = pool.Rent();
+            try
+            {
+                while (await SampleAsync(batch, cancellation).ConfigureAwait(false) == 0) { }
+            }
+            catch
+            {
+                batch.Dispose();
+                throw;
+            }
+            yield return batch;
+        }
+    }
+
+    static LimiterCounters Sum(ShardStatus[] statuses) =>
+        new(statuses.Sum(s => s.Inserts), statuses.Sum(s => s.Samples), statuses.Sum(s => s.Deletes));
+
+    void Acknowledge(int shard, InsertReceipt receipt)
+    {
+        var s = state[shard];
+        lock (s)
+        {
+            if (receipt.Incarnation == s.Incarnation) s.Add(receipt);
+            else s.Early.Add(receipt); // overtook its shard's reconfiguration; applied when that is seen
+        }
+    }
+
+    async Task ConfigureAsync(int shard)
+    {
+        var status = await shards[shard].Configure(Spec).ConfigureAwait(false);
+        var s = state[shard];
+        lock (s)
+        {
+            if (status.Incarnation == s.Incarnation) return;
+            if (s.Incarnation != Guid.Empty)
+            {
+                // The previous activation died. Its successor restored the items its checkpoint held, the first
+                // status.Inserts of the shard's inserts; what this client had acknowledged beyond them is lost.
+                var lost = s.DropAbove(status.Inserts);
+                Interlocked.Add(ref lostWithShards, lost);
+                Interlocked.Increment(ref restarts);
+            }
+            s.Incarnation = status.Incarnation;
+            s.Silo = status.Silo;
+            foreach (var receipt in s.Early.Where(r => r.Incarnation == status.Incarnation)) s.Add(receipt);
+            s.Early.RemoveAll(r => r.Incarnation == status.Incarnation);
+        }
+    }
+
+    /// <summary>Calls shard <paramref name="shard"/>; configures it again once if it lost its silo; names the shard on failure.</summary>
+    async Task<T> CallAsync<T>(int shard, Func<IReplayShard, Task<T>> call, CancellationToken cancellation)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await call(shards[shard]).WaitAsync(cancellation).ConfigureAwait(false);
+            }
+            catch (ShardNotConfiguredException) when (attempt == 0)
+            {
+                await ConfigureAsync(shard).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not ClusterCallException and not ArgumentException)
+            {
+                throw new ClusterCallException(
+                    $"replay shard '{ShardName(Spec.Table, shard)}' (last on {state[shard].Silo ?? "an unknown silo"}) failed: {e.GetType().Name}: {e.Message}", e);
+            }
+        }
+    }
+
+    /// <summary>This client's acknowledged inserts into one shard, as ranges of the shard's insert index.</summary>
+    sealed class ShardState
+    {
+        readonly List<(long End, int Count)> acks = [];
+        public Guid Incarnation;
+        public long Acknowledged;
+        public string? Silo;
+        public readonly List<InsertReceipt> Early = [];
+
+        public void Add(InsertReceipt receipt)
+        {
+            acks.Add((receipt.InsertedByShard, receipt.Accepted));
+            Acknowledged += receipt.Accepted;
+        }
+
+        /// <summary>Forgets (and returns the count of) acknowledged items whose insert index is above <paramref name="restored"/>.</summary>
+        public long DropAbove(long restored)
+        {
+            var lost = 0L;
+            foreach (var (end, count) in acks) lost += Math.Clamp(end - restored, 0, count);
+            acks.RemoveAll(a => a.End > restored);
+            Acknowledged -= lost;
+            return lost;
+        }
+
+        /// <summary>A checkpoint holds the first <paramref name="inserts"/> inserts: acknowledgements up to there need no tracking.</summary>
+        public void Covered(long inserts) => acks.RemoveAll(a => a.End <= inserts);
+    }
+}

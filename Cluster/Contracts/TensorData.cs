@@ -1,0 +1,29 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pipeline.Cluster.Contracts;
+
+/// <summary>A float32 tensor as plain data (its shape and values in row-major order); Orleans cannot carry a Tensor.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TensorData([property: Id(0)] long[] Shape, [property: Id(1)] float[] Values)
+{
+    public static TensorData From(Tensor tensor)
+    {
+        using var scope = NewDisposeScope();
+        var cpu = tensor.detach().to(ScalarType.Float32).cpu().contiguous();
+        return new TensorData(cpu.shape, cpu.data<float>().ToArray());
+    }
+
+    /// <summary>A new tensor on <paramref name="device"/> (the caller owns it).</summary>
+    public Tensor ToTensor(Device device)
+    {
+        if (Values.LongLength != Shape.Aggregate(1L, (a, d) => a * d))
+            throw new ArgumentException($"tensor data has {Values.Length} values but shape [{string.Join(", ", Shape)}]");
+        using var scope = NewDisposeScope();
+        return tensor(Values, Shape).to(device).MoveToOuterDisposeScope();
+    }
+}
+
+/// <summary>A versioned set of parameters (a learner's snapshot) as plain data.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SnapshotData([property: Id(0)] long Version, [property: Id(1)] TensorData[] Tensors, [property: Id(2)] string Publisher);

@@ -1,0 +1,31 @@
+using Pipeline.Cluster.Contracts;
+
+namespace Pipeline.Cluster.Grains;
+
+/// <summary>
+/// The latest parameters of a run (grain key: the run's name). The learner publishes versioned snapshots; actors
+/// pull the newest when theirs is older. Versions only go up: an older snapshot is refused.
+/// </summary>
+public interface IParameterServer : IGrainWithStringKey
+{
+    /// <summary>Keeps <paramref name="snapshot"/> if its version is newer than the one held; returns the version held afterwards.</summary>
+    Task<long> Publish(SnapshotData snapshot);
+
+    /// <summary>The snapshot held, if its version is greater than <paramref name="known"/>; null otherwise.</summary>
+    Task<SnapshotData?> ReadIfNewer(long known);
+
+    /// <summary>The version held (0 before the first publish).</summary>
+    Task<long> Version();
+}
+
+/// <summary>
+/// Which silos joined and which contract version they speak (grain key: "registry"). The first process to register
+/// sets the cluster's version; a silo or client with another version is refused with both versions named.
+/// </summary>
+public interface IClusterRegistry : IGrainWithStringKey
+{
+    /// <summary>Registers <paramref name="member"/>; throws when <paramref name="protocol"/> differs from the cluster's.</summary>
+    Task<int> Register(string member, int protocol);
+
+    Task<string[]> Members();
+}

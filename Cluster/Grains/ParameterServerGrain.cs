@@ -1,0 +1,41 @@
+using Pipeline.Cluster.Contracts;
+
+namespace Pipeline.Cluster.Grains;
+
+/// <summary>Holds the newest snapshot in memory (it is reconstructible: the learner publishes again after a silo loss).</summary>
+[CollectionAgeLimit(AlwaysActive = true)]
+public sealed class ParameterServerGrain : Grain, IParameterServer
+{
+    SnapshotData? latest;
+
+    public Task<long> Publish(SnapshotData snapshot)
+    {
+        if (snapshot.Version < 1) throw new ArgumentException($"parameter version {snapshot.Version} from {snapshot.Publisher} must be at least 1");
+        if (latest is null || snapshot.Version > latest.Version) latest = snapshot;
+        return Task.FromResult(latest.Version);
+    }
+
+    public Task<SnapshotData?> ReadIfNewer(long known) => Task.FromResult(latest is not null && latest.Version > known ? latest : null);
+
+    public Task<long> Version() => Task.FromResult(latest?.Version ?? 0);
+}
+
+[CollectionAgeLimit(AlwaysActive = true)]
+public sealed class ClusterRegistryGrain : Grain, IClusterRegistry
+{
+    readonly List<string> members = [];
+    int? protocol;
+
+    public Task<int> Register(string member, int version)
+    {
+        protocol ??= version;
+        if (version != protocol)
+            throw new InvalidOperationException(
+                $"{member} speaks cluster protocol {version}, but the cluster (first member {members.FirstOrDefault() ?? "?"}) speaks {protocol}: "
+                + "run the same Pipeline version on every silo and client");
+        if (!members.Contains(member)) members.Add(member);
+        return Task.FromResult(protocol.Value);
+    }
+
+    public Task<string[]> Members() => Task.FromResult(members.ToArray());
+}
