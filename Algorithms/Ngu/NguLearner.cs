@@ -64,6 +64,20 @@ public sealed class NguLearner : IAlgorithm<NguConfig, NguLearnerState, Sequence
             generator, betas, gammas);
     }
 
+    /// <summary>
+    /// A learner whose online and target networks take a published snapshot's parameters and whose update count is the
+    /// snapshot's version; the optimisers' moments start afresh. How a learner without a checkpoint resumes from a
+    /// parameter server.
+    /// </summary>
+    public static NguLearnerState FromSnapshot(NguConfig config, int seed, Device device, ParameterSnapshot snapshot)
+    {
+        var state = Init(config, seed, device);
+        state.Online.Load(snapshot);
+        state.Target.Load(snapshot);
+        state.Updates = snapshot.Version;
+        return state;
+    }
+
     public static Step<NguLearnerState> Update(NguLearnerState state, SequenceBatch batch)
     {
         var config = state.Config;

@@ -22,7 +22,7 @@ public sealed class ShardedReplay
     readonly ShardState[] state;
     readonly Random random;
     readonly string producer = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
-    long nextShard, nextSequence, lostInFlight, lostWithShards;
+    long nextShard, nextSequence, lostInFlight, lostWithShards, lastKnownSize;
     int restarts;
 
     ShardedReplay(IGrainFactory grains, ShardSpec spec, ShardedReplayOptions options)
@@ -51,6 +51,9 @@ public sealed class ShardedReplay
         await Task.WhenAll(Enumerable.Range(0, options.Shards).Select(replay.ConfigureAsync)).ConfigureAwait(false);
         return replay;
     }
+
+    /// <summary>Items held over all shards when this client last looked (every sample looks).</summary>
+    public int LastKnownSize => (int)Math.Min(int.MaxValue, Interlocked.Read(ref lastKnownSize));
 
     public ReplayAccounting Accounting
     {
@@ -108,6 +111,7 @@ public sealed class ShardedReplay
         {
             var statuses = await StatusAsync(cancellation).ConfigureAwait(false);
             var counters = Sum(statuses);
+            Interlocked.Exchange(ref lastKnownSize, counters.Size);
             if (Options.RateLimiter.AllowsSample(counters, wanted) && counters.Size > 0)
                 return await DrawAsync(into, statuses, (int)counters.Size, cancellation).ConfigureAwait(false);
             await Task.Delay(Options.SamplePoll ?? TimeSpan.FromMilliseconds(5), cancellation).ConfigureAwait(false);

@@ -38,16 +38,21 @@ var steps = new Option<long?>("--steps") { Description = "training steps (defaul
 var output = new Option<string?>("--out") { Description = "run directory (default runs/<recipe>/<time>-seed<N>)" };
 var resume = new Option<string?>("--resume") { Description = "continue the run in this directory from its newest checkpoint" };
 var allowChange = new Option<bool>("--allow-config-change") { Description = "resume even if the checkpoint was written under another config" };
+var clusterAddress = new Option<string?>("--cluster")
+{
+    Description = "run on a Pipeline cluster: gateway address(es) host:port[,host:port] of `pipeline cluster silo` (replay and parameters go to grains)",
+};
+var shards = new Option<int>("--shards") { Description = "replay shards spread over the cluster's silos (with --cluster)", DefaultValueFactory = _ => 4 };
 var run = new Command("run", "Run a recipe: train, evaluate, checkpoint, plot, report")
 {
-    recipeName, set, seed, steps, output, resume, allowChange,
+    recipeName, set, seed, steps, output, resume, allowChange, clusterAddress, shards,
 };
 run.SetAction((parse, cancellation) =>
 {
     ConfigureThreads(parse.GetValue(threads));
     return RunCommand.Execute(new RunCommand.Request(
         parse.GetValue(recipeName)!, parse.GetValue(set) ?? [], parse.GetValue(seed), parse.GetValue(steps),
-        parse.GetValue(output), parse.GetValue(resume), parse.GetValue(allowChange)), cancellation);
+        parse.GetValue(output), parse.GetValue(resume), parse.GetValue(allowChange), parse.GetValue(clusterAddress), parse.GetValue(shards)), cancellation);
 });
 
 var reproductionName = new Argument<string>("paper") { Description = "a reproduction name (see `pipeline list`)" };
@@ -97,7 +102,7 @@ var data = new Command("data", "Data sets") { fetch };
 
 var root = new RootCommand("Pipeline: Martin Arjovsky's papers as composable, verifiable training pipelines")
 {
-    list, run, reproduce, data, EnvCommand.Create(),
+    list, run, reproduce, data, EnvCommand.Create(), ClusterCommand.Create(),
 };
 root.Options.Add(threads);
 

@@ -1,3 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Pipeline.Cluster.Client;
+using Pipeline.Cluster.Hosting;
 using LanguageExt;
 using Pipeline.Recipes;
 using Pipeline.Runs;
@@ -11,7 +15,7 @@ namespace Pipeline.Cli;
 public static class RunCommand
 {
     public sealed record Request(string Recipe, IReadOnlyList<string> Assignments, int? Seed, long? Steps,
-        string? Out, string? Resume, bool AllowConfigChange);
+        string? Out, string? Resume, bool AllowConfigChange, string? Cluster = null, int Shards = 4);
 
     public static async Task<int> Execute(Request request, CancellationToken cancellation)
     {
@@ -50,6 +54,18 @@ public static class RunCommand
             return 2;
         }
 
+        if (request.Cluster is not null && !recipe.RunsOnCluster)
+        {
+            Console.Error.WriteLine($"error: {recipe.Name} runs in one process only; --cluster is for: "
+                + string.Join(", ", RecipeRegistry.All.Where(r => r.RunsOnCluster).Select(r => r.Name)));
+            return 2;
+        }
+        if (request.Shards is < 1 or > 1 << 14)
+        {
+            Console.Error.WriteLine($"error: --shards {request.Shards} must be in 1..16384");
+            return 2;
+        }
+
         var prepared = recipe.Prepare(assignments, seed, steps);
         if (prepared.IsFail)
         {
@@ -71,14 +87,32 @@ public static class RunCommand
         Console.Error.WriteLine($"run directory: {directory.Path}");
 
         RunOutcome outcome;
+        IHost? client = null;
         try
         {
-            outcome = await RunWithProgress(run, directory, request, cancellation);
+            ClusterDeployment? cluster = null;
+            if (request.Cluster is { } address)
+            {
+                client = await ClusterDeployment.ConnectAsync(address, cancellation);
+                var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(directory.Path));
+                cluster = new ClusterDeployment(client.Services.GetRequiredService<IClusterClient>(), address, request.Shards, $"{recipe.Name}/{name}").Validate();
+                Console.Error.WriteLine($"cluster: {address}, {request.Shards} replay shards, run name {cluster.RunName}");
+            }
+            outcome = await RunWithProgress(run, directory, request, cluster, cancellation);
         }
-        catch (Exception e) when (e is ConfigMismatchException or IOException or ArgumentException or InvalidDataException or InvalidOperationException)
+        catch (Exception e) when (e is ConfigMismatchException or IOException or ArgumentException or InvalidDataException or InvalidOperationException
+                                      or ClusterUnreachableException or ClusterVersionException or ClusterCallException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 2;
+        }
+        finally
+        {
+            if (client is not null)
+            {
+                await client.StopAsync(CancellationToken.None);
+                client.Dispose();
+            }
         }
 
         SummaryTable.Print(outcome);
@@ -90,7 +124,8 @@ public static class RunCommand
         };
     }
 
-    static async Task<RunOutcome> RunWithProgress(PreparedRun run, RunDirectory directory, Request request, CancellationToken cancellation)
+    static async Task<RunOutcome> RunWithProgress(PreparedRun run, RunDirectory directory, Request request, ClusterDeployment? cluster,
+        CancellationToken cancellation)
     {
         void Log(string line) => Console.Error.WriteLine(line);
         var resume = request.Resume is not null;
@@ -100,7 +135,7 @@ public static class RunCommand
             // The start step is known only after the checkpoint is read; plain lines count from whatever it is.
             var startGuess = resume ? directory.CheckpointStore(run.Settings.KeepCheckpoints).Steps().FirstOrDefault() : 0;
             return await TrainingRunner.Run(run, directory, resume, request.AllowConfigChange,
-                [ProgressSink.Plain(startGuess, run.Steps, Console.Out)], Log, cancellation);
+                [ProgressSink.Plain(startGuess, run.Steps, Console.Out)], Log, cancellation, cluster);
         }
         RunOutcome? outcome = null;
         await AnsiConsole.Progress()
@@ -112,7 +147,7 @@ public static class RunCommand
                 var start = resume ? directory.CheckpointStore(run.Settings.KeepCheckpoints).Steps().FirstOrDefault() : 0;
                 var task = context.AddTask($"{run.Recipe}", maxValue: Math.Max(1, run.Steps - start));
                 outcome = await TrainingRunner.Run(run, directory, resume, request.AllowConfigChange,
-                    [ProgressSink.Live(task, start)], Log, cancellation);
+                    [ProgressSink.Live(task, start)], Log, cancellation, cluster);
                 task.StopTask();
             });
         return outcome!;

@@ -18,6 +18,9 @@ public interface IRecipe
     /// <summary>Every settable key with its type, default and range.</summary>
     string DescribeKeys();
 
+    /// <summary>Whether the recipe can run on a cluster (<c>--cluster</c>): its replay and parameters then live in grains.</summary>
+    bool RunsOnCluster => false;
+
     /// <summary>Binds and validates everything before any work starts; every problem is reported at once.</summary>
     Validation<Error, PreparedRun> Prepare(IReadOnlyList<string> assignments, int seed, long steps);
 }
@@ -47,6 +50,9 @@ public sealed class RunPlan(int seed, long startStep, long lastStep, byte[]? res
     /// <summary>The checkpoint payload to continue from, or null for a fresh start.</summary>
     public byte[]? Resume { get; } = resume;
     public RunSettings Settings { get; } = settings;
+
+    /// <summary>The cluster the run is deployed on; null: everything in this process.</summary>
+    public ClusterDeployment? Cluster { get; init; }
 
     /// <summary>Keeps <paramref name="resource"/> (data tensors, say) alive until the run has ended.</summary>
     public T Own<T>(T resource) where T : IDisposable

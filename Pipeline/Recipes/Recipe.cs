@@ -25,6 +25,7 @@ public sealed class Recipe<TConfig, TData>(
     public string Summary { get; } = summary;
     public string Paper { get; } = paper;
     public long DefaultSteps { get; } = defaultSteps;
+    public bool RunsOnCluster { get; init; }
     public TConfig Defaults { get; } = defaults;
     public TData DataDefaults { get; } = dataDefaults;
 

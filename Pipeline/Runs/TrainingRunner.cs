@@ -26,7 +26,7 @@ public static class TrainingRunner
 {
     public static async Task<RunOutcome> Run(
         PreparedRun run, RunDirectory directory, bool resume, bool allowConfigChange,
-        IReadOnlyList<Sink<RunEvent>> extraSinks, Action<string> log, CancellationToken cancellation = default)
+        IReadOnlyList<Sink<RunEvent>> extraSinks, Action<string> log, CancellationToken cancellation = default, ClusterDeployment? cluster = null)
     {
         var store = directory.CheckpointStore(run.Settings.KeepCheckpoints);
         Checkpoint? checkpoint = null;
@@ -52,7 +52,7 @@ public static class TrainingRunner
         }
         else
         {
-            using var plan = new RunPlan(run.Seed, startStep, run.Steps, checkpoint?.Payload, run.Settings);
+            using var plan = new RunPlan(run.Seed, startStep, run.Steps, checkpoint?.Payload, run.Settings) { Cluster = cluster };
             var flow = run.Build(plan);
             var append = resume && startStep > 0;
             Sink<RunEvent>[] sinks =

@@ -26,9 +26,7 @@ public static class NguAgent
         var config = WithEnvironmentSpec(algorithm, agent);
         var device = Devices.Resolve(config.Device);
         var layout = NguSequences.Layout(config);
-        var table = new ReplayTable(new TableOptions(layout.Items, agent.ReplayCapacity, Sampler.Prioritized(agent.PriorityExponent),
-            RateLimiterOptions.SampleToInsertRatio(agent.SamplesPerInsert, agent.MinReplay, agent.RateErrorBuffer),
-            ImportanceExponent: agent.ImportanceExponent, Seed: plan.Seed).Validate());
+        var table = NguReplay.Create(config, agent, layout, plan);
         var store = plan.Own(new ParameterStore<ParameterSnapshot>());
         var learnerDone = plan.Own(new CancellationTokenSource());
         var updates = new long[1];
@@ -44,20 +42,32 @@ public static class NguAgent
             .Via<RunEvent>(Train.Stage<(SequenceBatch Batch, long[] Keys), NguLearnerState>("learner",
                     () => plan.Resume is { } payload
                         ? new TrainStart<NguLearnerState>(NguLearner.Load(config, payload, device), plan.StartStep)
-                        : new TrainStart<NguLearnerState>(NguLearner.Init(config, plan.Seed, device), 0),
+                        : new TrainStart<NguLearnerState>(FreshLearner(config, plan.Seed, device, table), 0),
                     (state, item) =>
                     {
                         using var batch = item.Batch;
                         var step = NguLearner.Update(state, batch);
                         table.UpdatePriorities(item.Keys, state.Priorities);
                         priorities.Add(state.Priorities.Max());
-                        if (state.Updates % agent.PublishPeriod == 0) store.Publish(state.Online.Snapshot(state.Updates), state.Updates);
+                        if (state.Updates % agent.PublishPeriod == 0)
+                        {
+                            var snapshot = state.Online.Snapshot(state.Updates);
+                            table.Published(snapshot);
+                            store.Publish(snapshot, state.Updates);
+                        }
                         Interlocked.Exchange(ref updates[0], state.Updates);
                         return (step.State, step.Metrics);
                     })
                 .Every(plan.Settings.CheckpointEvery, (state, step) => new CheckpointEvent(step, NguLearner.Save(state)), atEnd: true)
                 .ToStage());
         return Graph.Merge(Graph.From(actors), learner);
+    }
+
+    /// <summary>A new learner, or on a cluster one that continues from the run's last published parameters.</summary>
+    static NguLearnerState FreshLearner(NguConfig config, int seed, torch.Device device, NguReplay replay)
+    {
+        using var published = replay.LatestPublished(device);
+        return published is null ? NguLearner.Init(config, seed, device) : NguLearner.FromSnapshot(config, seed, device, published);
     }
 
     /// <summary>The config with the environment's observation shape and action count.</summary>
@@ -67,7 +77,7 @@ public static class NguAgent
         return config with { Spec = new NguSpec(probe.ObservationShape, probe.ActionCount) };
     }
 
-    static async IAsyncEnumerable<RunEvent> Act(NguConfig config, NguAgentConfig agent, int seed, SequenceLayout layout, ReplayTable table,
+    static async IAsyncEnumerable<RunEvent> Act(NguConfig config, NguAgentConfig agent, int seed, SequenceLayout layout, NguReplay table,
         ParameterStore<ParameterSnapshot> store, torch.Device device, long[] updates, RecentMaximum priorities, CancellationToken learnerDone,
         [EnumeratorCancellation] CancellationToken cancellation)
     {
@@ -76,7 +86,7 @@ public static class NguAgent
         var report = new EpisodeReport(agent.EpisodesPerReport);
         var distinct = agent.CountDistinctObservations ? new DistinctObservations() : null;
         using var inference = new InferenceServer(config, agent, store, seed, device);
-        var writer = table.Writer(capacity: 2 * agent.ActorGroups, cancellation: both.Token);
+        var writer = table.Writer(2 * agent.ActorGroups, both.Token);
         var pool = BatchPool.Items(layout.Items, 16);
         var groups = Enumerable.Range(0, agent.ActorGroups).Select(g =>
         {
@@ -87,7 +97,7 @@ public static class NguAgent
                 if (report.Add(episode) is { } values)
                     events.Writer.TryWrite(new MetricsEvent(Interlocked.Read(ref updates[0]), "actors",
                         [.. values, new("intrinsic_mean", inference.TakeMeanIntrinsic()), new("replay_size", table.Size),
-                            new("parameter_version", inference.Version), new("env_steps", inference.Forwarded),
+                            new("parameter_version", inference.Version), new("env_steps", inference.Forwarded), .. table.Metrics(),
                             .. (distinct is null ? [] : new KeyValuePair<string, double>[] { new("distinct_observations", distinct.Count) })]));
             }, () => priorities.Value, distinct);
         }).ToArray();

@@ -1,0 +1,99 @@
+using System.Threading.Tasks.Dataflow;
+using Pipeline.Algorithms.Ngu;
+using Pipeline.Cluster.Client;
+using Pipeline.Cluster.Contracts;
+using Pipeline.Cluster.Grains;
+using Pipeline.Recipes;
+using Pipeline.Runs;
+using Pipeline.Stages.Graph;
+using Pipeline.Stages.Replay;
+using TorchSharp;
+
+namespace Pipeline.Agents.Ngu;
+
+/// <summary>
+/// Where the agent's replay and published parameters live: one in-process <see cref="ReplayTable"/>, or shard grains
+/// and a parameter server on a cluster. The agent's graph is the same either way; only these edges change.
+/// </summary>
+public abstract class NguReplay
+{
+    public abstract ITargetBlock<ItemBatch> Writer(int capacity, CancellationToken cancellation);
+
+    public abstract Source<SampleBatch> Samples(BatchPool<SampleBatch> pool, long batches);
+
+    public abstract void UpdatePriorities(long[] keys, double[] priorities);
+
+    /// <summary>Items held (on a cluster: as of the last sample).</summary>
+    public abstract int Size { get; }
+
+    /// <summary>Called with every snapshot the learner publishes (a cluster also sends it to the parameter server).</summary>
+    public virtual void Published(ParameterSnapshot snapshot) { }
+
+    /// <summary>The newest parameters a previous learner of this run published, if any (cluster only).</summary>
+    public virtual ParameterSnapshot? LatestPublished(torch.Device device) => null;
+
+    /// <summary>Extra actor metrics (a cluster reports lost items).</summary>
+    public virtual IEnumerable<KeyValuePair<string, double>> Metrics() => [];
+
+    public static NguReplay Create(NguConfig config, NguAgentConfig agent, SequenceLayout layout, RunPlan plan) =>
+        plan.Cluster is { } cluster ? new Clustered(agent, layout, cluster, plan.Seed) : new Local(agent, layout, plan.Seed);
+
+    sealed class Local(NguAgentConfig agent, SequenceLayout layout, int seed) : NguReplay
+    {
+        readonly ReplayTable table = new(new TableOptions(layout.Items, agent.ReplayCapacity, Sampler.Prioritized(agent.PriorityExponent),
+            RateLimiterOptions.SampleToInsertRatio(agent.SamplesPerInsert, agent.MinReplay, agent.RateErrorBuffer),
+            ImportanceExponent: agent.ImportanceExponent, Seed: seed).Validate());
+
+        public override ITargetBlock<ItemBatch> Writer(int capacity, CancellationToken cancellation) => table.Writer(capacity, cancellation: cancellation);
+
+        public override Source<SampleBatch> Samples(BatchPool<SampleBatch> pool, long batches) => table.Samples(pool, batches);
+
+        public override void UpdatePriorities(long[] keys, double[] priorities) => table.UpdatePriorities(keys, priorities);
+
+        public override int Size => table.Size;
+    }
+
+    /// <summary>
+    /// Replay sharded over the cluster (capacity split evenly), the rate limiter applied by the sampler to the summed
+    /// counters, and every published snapshot sent to the run's parameter server (awaited, so at most one is in flight).
+    /// </summary>
+    sealed class Clustered : NguReplay
+    {
+        readonly ShardedReplay replay;
+        readonly IParameterServer server;
+
+        public Clustered(NguAgentConfig agent, SequenceLayout layout, ClusterDeployment cluster, int seed)
+        {
+            var spec = new ShardSpec(cluster.RunName, [.. layout.Items.Columns.Select(ColumnDefinition.From)],
+                Math.Max(1, agent.ReplayCapacity / cluster.Shards), "prioritized", agent.PriorityExponent,
+                agent.MinReplay, MaxTimesSampled: 0, seed, cluster.CheckpointDirectory);
+            var options = new ShardedReplayOptions(cluster.Shards,
+                RateLimiterOptions.SampleToInsertRatio(agent.SamplesPerInsert, agent.MinReplay, agent.RateErrorBuffer), agent.ImportanceExponent, Seed: seed);
+            replay = ShardedReplay.ConnectAsync(cluster.Grains, spec, options).GetAwaiter().GetResult();
+            server = cluster.Grains.GetGrain<IParameterServer>(cluster.RunName);
+        }
+
+        public override ITargetBlock<ItemBatch> Writer(int capacity, CancellationToken cancellation) => replay.Writer(cancellation);
+
+        public override Source<SampleBatch> Samples(BatchPool<SampleBatch> pool, long batches) => replay.Samples(pool, batches);
+
+        public override void UpdatePriorities(long[] keys, double[] priorities) => replay.UpdatePrioritiesAsync(keys, priorities).GetAwaiter().GetResult();
+
+        public override int Size => replay.LastKnownSize;
+
+        public override void Published(ParameterSnapshot snapshot) =>
+            server.Publish(new SnapshotData(snapshot.Version, [.. snapshot.Values.Select(TensorData.From)], Environment.MachineName))
+                .GetAwaiter().GetResult();
+
+        public override ParameterSnapshot? LatestPublished(torch.Device device) =>
+            server.ReadIfNewer(0).GetAwaiter().GetResult() is { } data
+                ? new ParameterSnapshot(data.Version, [.. data.Tensors.Select(t => t.ToTensor(device))])
+                : null;
+
+        public override IEnumerable<KeyValuePair<string, double>> Metrics()
+        {
+            var accounting = replay.Accounting;
+            return [new("replay_lost", accounting.Lost), new("replay_shard_restarts", accounting.ShardRestarts)];
+        }
+    }
+}

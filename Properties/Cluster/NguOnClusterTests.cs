@@ -1,0 +1,43 @@
+using Pipeline.Cluster.Grains;
+using Pipeline.Properties.Runs;
+using Pipeline.Recipes;
+using Pipeline.Runs;
+using Pipeline.Stages.Graph;
+using Xunit;
+
+namespace Pipeline.Properties.Cluster;
+
+/// <summary>The unchanged NGU recipe with its replay and parameters on the in-process cluster.</summary>
+[Collection("cluster")]
+public sealed class NguOnClusterTests(ClusterFixture fixture)
+{
+    static readonly string[] Small =
+    [
+        "size=4", "sequence-length=4", "replay-period=4", "auxiliary-steps=3", "copies=8", "actor-groups=2", "min-replay=16",
+        "batch-size=8", "hidden=16", "torso-features=16", "dueling-hidden=16", "embedding-size=8", "rnd-outputs=8",
+        "episodes-per-report=16", "checkpoint-every=100", "publish-period=5",
+    ];
+
+    [Fact]
+    public async Task The_recipe_runs_on_the_cluster_and_a_learner_without_a_checkpoint_resumes_from_the_parameter_server()
+    {
+        var recipe = RecipeRegistry.Find("ngu-deepsea")!;
+        var prepared = recipe.Prepare(Small, 3, 20).IfFail(e => throw new InvalidOperationException(string.Join("; ", e)));
+        var deployment = new ClusterDeployment(fixture.Cluster.Client, "in-process", 3, "ngu-test/run");
+        var first = await TrainingRunner.Run(prepared, RunDirectory.CreateNew(SmallRuns.NewFolder(), recipe.Name, 3), false, false, [], _ => { },
+            cluster: deployment);
+        Assert.Equal(RunStatus.Completed, first.Result.Status);
+        var points = MetricsLog.Read(first.Directory.MetricsJsonl);
+        Assert.Equal(20, points.Count(p => p.Phase == "train" && p.Metric == "loss"));
+        Assert.All(points.Where(p => p.Metric == "replay_lost"), p => Assert.Equal(0, p.Value));
+        Assert.Contains(points, p => p.Phase == "actors" && p.Metric == "replay_size" && p.Value > 0);
+        var server = fixture.Cluster.Client.GetGrain<IParameterServer>("ngu-test/run");
+        Assert.Equal(20, await server.Version());
+
+        // A new learner of the same run, with no checkpoint, continues from version 20: its publications go on from there.
+        var second = await TrainingRunner.Run(prepared with { }, RunDirectory.CreateNew(SmallRuns.NewFolder(), recipe.Name, 3), false, false, [], _ => { },
+            cluster: deployment);
+        Assert.Equal(RunStatus.Completed, second.Result.Status);
+        Assert.Equal(40, await server.Version());
+    }
+}
