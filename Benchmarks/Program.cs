@@ -14,6 +14,7 @@ using TorchSharp;
 // dotnet run -c Release --project Benchmarks -- replay [seconds per measurement]   (replay ingestion/sampling vs memcpy)
 // dotnet run -c Release --project Benchmarks -- srnn [steps] [hidden] [threads]   (spring chain: integration and training steps/s)
 // dotnet run -c Release --project Benchmarks -- ngu [ngu-deepsea|ngu-disco] [seconds] [updates]   (NGU graph frames/s and updates/s against its parts)
+// dotnet run -c Release --project Benchmarks -- cluster [seconds]   (replay inserts through 1, 2, 4 silo processes vs in-process)
 if (Pipeline.Runs.RuntimeGuard.RelaunchIfNeeded() is { } exitCode) return exitCode;
 var mode = args.FirstOrDefault() ?? "overhead";
 int Arg(int i, int fallback) => args.Length > i && int.TryParse(args[i], out var v) ? v : fallback;
@@ -60,11 +61,14 @@ switch (mode)
     case "ngu":
         NguThroughput.Run(args.Length > 1 ? args[1] : "ngu-deepsea", seconds: Arg(2, 10), updates: Arg(3, 300));
         break;
+    case "cluster":
+        ClusterThroughput.Run(seconds: Arg(1, 5), siloCounts: [1, 2, 4]);
+        break;
     case "bdn":
         BenchmarkRunner.Run<MessageOverhead>(args: args.Skip(1).ToArray());
         break;
     default:
-        Console.Error.WriteLine("modes: overhead [steps] [rounds] [threads] | messages [count] [rounds] | gan [toy steps] [mnist steps] [rounds] [threads] | divergences [threads] | irm [steps] [rounds] [threads] | urnn [iterations] [threads] | sfn [batch] [krylov k] [rounds] [threads] | envs [milliseconds per case] [rounds] | replay [seconds] | srnn [steps] [hidden] [threads] | ngu [recipe] [seconds] [updates] | bdn");
+        Console.Error.WriteLine("modes: overhead [steps] [rounds] [threads] | messages [count] [rounds] | gan [toy steps] [mnist steps] [rounds] [threads] | divergences [threads] | irm [steps] [rounds] [threads] | urnn [iterations] [threads] | sfn [batch] [krylov k] [rounds] [threads] | envs [milliseconds per case] [rounds] | replay [seconds] | srnn [steps] [hidden] [threads] | ngu [recipe] [seconds] [updates] | cluster [seconds] | bdn");
         return 2;
 }
 return 0;
