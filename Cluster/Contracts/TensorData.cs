@@ -24,6 +24,10 @@ public sealed record TensorData([property: Id(0)] long[] Shape, [property: Id(1)
     }
 }
 
-/// <summary>A versioned set of parameters (a learner's snapshot) as plain data.</summary>
+/// <summary>
+/// A versioned set of parameters (a learner's snapshot) as plain data, with the priority new replay items should get
+/// (the recent maximum of the learner's priorities: actors elsewhere cannot see it otherwise).
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record SnapshotData([property: Id(0)] long Version, [property: Id(1)] TensorData[] Tensors, [property: Id(2)] string Publisher);
+public sealed record SnapshotData([property: Id(0)] long Version, [property: Id(1)] TensorData[] Tensors, [property: Id(2)] string Publisher,
+    [property: Id(3)] double InsertPriority = 1.0);

@@ -52,7 +52,10 @@ public static class TrainingRunner
         }
         else
         {
-            using var plan = new RunPlan(run.Seed, startStep, run.Steps, checkpoint?.Payload, run.Settings) { Cluster = cluster };
+            using var plan = new RunPlan(run.Seed, startStep, run.Steps, checkpoint?.Payload, run.Settings)
+            {
+                Cluster = cluster is null ? null : cluster with { Recipe = run.Recipe, Assignments = run.Assignments, Steps = run.Steps },
+            };
             var flow = run.Build(plan);
             var append = resume && startStep > 0;
             Sink<RunEvent>[] sinks =

@@ -23,7 +23,7 @@ public sealed class NguOnClusterTests(ClusterFixture fixture)
     {
         var recipe = RecipeRegistry.Find("ngu-deepsea")!;
         var prepared = recipe.Prepare(Small, 3, 20).IfFail(e => throw new InvalidOperationException(string.Join("; ", e)));
-        var deployment = new ClusterDeployment(fixture.Cluster.Client, "in-process", 3, "ngu-test/run");
+        var deployment = new ClusterDeployment(fixture.Cluster.Client, "in-process", 3, "ngu-test/run", ActorsOnSilos: false);
         var first = await TrainingRunner.Run(prepared, RunDirectory.CreateNew(SmallRuns.NewFolder(), recipe.Name, 3), false, false, [], _ => { },
             cluster: deployment);
         Assert.Equal(RunStatus.Completed, first.Result.Status);
@@ -39,5 +39,25 @@ public sealed class NguOnClusterTests(ClusterFixture fixture)
             cluster: deployment);
         Assert.Equal(RunStatus.Completed, second.Result.Status);
         Assert.Equal(40, await server.Version());
+    }
+
+    [Fact]
+    public async Task Actors_run_on_every_silo_and_their_episodes_reach_the_learners_metrics()
+    {
+        var recipe = RecipeRegistry.Find("ngu-deepsea")!;
+        var prepared = recipe.Prepare(Small, 4, 25).IfFail(e => throw new InvalidOperationException(string.Join("; ", e)));
+        var deployment = new ClusterDeployment(fixture.Cluster.Client, "in-process", 3, "ngu-test/hosts");
+        var run = await TrainingRunner.Run(prepared, RunDirectory.CreateNew(SmallRuns.NewFolder(), recipe.Name, 4), false, false, [], _ => { },
+            cluster: deployment);
+        Assert.Equal(RunStatus.Completed, run.Result.Status);
+        var hosts = File.ReadAllLines(Path.Combine(run.Directory.Path, "actor-hosts.txt"));
+        Assert.Equal(3, hosts.Length);
+        Assert.Equal(3, hosts.Select(h => h[(h.LastIndexOf(" on ", StringComparison.Ordinal) + 4)..]).Distinct().Count());
+        Assert.Contains("copies 0..1 on", hosts[0]); // 8 copies over 3 hosts: 2, 3, 3
+        var points = MetricsLog.Read(run.Directory.MetricsJsonl);
+        Assert.Equal(25, points.Count(p => p.Phase == "train" && p.Metric == "loss"));
+        Assert.Contains(points, p => p.Phase == "actors" && p.Metric == "episodes" && p.Value >= 16);
+        Assert.All(points.Where(p => p.Metric == "replay_lost"), p => Assert.Equal(0, p.Value));
+        Assert.Contains(points, p => p.Phase == "actors" && p.Metric == "parameter_version" && p.Value >= 10);
     }
 }

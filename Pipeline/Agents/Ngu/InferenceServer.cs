@@ -48,21 +48,29 @@ public sealed class InferenceServer : IDisposable
     readonly Random random;
     readonly Task loop;
     readonly CancellationTokenSource stop = new();
+    readonly int first, served;
     long batches, version = -1, forwarded;
     Exception? failure;
     double intrinsicSum;
     long intrinsicCount;
 
-    public InferenceServer(NguConfig config, NguAgentConfig agent, ParameterStore<ParameterSnapshot> store, int seed, Device device)
+    /// <param name="firstCopy">the first of the copies this server acts for (global index); a cluster's actor host
+    /// serves its share of the run's copies, which keep their global policies and epsilons.</param>
+    /// <param name="copyCount">how many copies it serves (default: all of <see cref="NguAgentConfig.Copies"/>).</param>
+    public InferenceServer(NguConfig config, NguAgentConfig agent, ParameterStore<ParameterSnapshot> store, int seed, Device device,
+        int firstCopy = 0, int? copyCount = null)
     {
         (this.config, this.agent, this.store, this.device) = (config, agent, store, device);
+        (first, served) = (firstCopy, copyCount ?? agent.Copies - firstCopy);
+        if (first < 0 || served < 1 || first + served > agent.Copies)
+            throw new ArgumentException($"copies {first}..{first + served - 1} are not within the run's {agent.Copies} copies");
         // The learner's Init draws its online networks first from the same seed, so both start from the same weights.
         using var generator = new Generator((ulong)seed, device);
         networks = new NguNetworks(config, generator, device);
-        var copies = agent.Copies;
+        var copies = served;
         memories = Enumerable.Range(0, copies).Select(_ => new EpisodicMemory(config.EpisodicCapacity, config.EmbeddingSize, config.Kernel)).ToArray();
-        policies = Enumerable.Range(0, copies).Select(i => PolicyFamily.PolicyOfActor(i, config.Policies)).ToArray();
-        epsilons = Enumerable.Range(0, copies).Select(i => PolicyFamily.ActorEpsilon(i, copies, agent.EpsilonBase, agent.EpsilonAlpha)).ToArray();
+        policies = Enumerable.Range(first, copies).Select(i => PolicyFamily.PolicyOfActor(i, config.Policies)).ToArray();
+        epsilons = Enumerable.Range(first, copies).Select(i => PolicyFamily.ActorEpsilon(i, agent.Copies, agent.EpsilonBase, agent.EpsilonAlpha)).ToArray();
         (h, c) = (new float[copies * config.Hidden], new float[copies * config.Hidden]);
         random = new Random(seed ^ 0x5EED);
         rndMoments = new RunningMoments(config.RndMomentsDecay);
@@ -88,8 +96,8 @@ public sealed class InferenceServer : IDisposable
 
     public Task<InferenceResponse> ActAsync(InferenceRequest request)
     {
-        if (request.FirstCopy < 0 || request.FirstCopy + request.Count > agent.Copies)
-            throw new ArgumentException($"copies {request.FirstCopy}..{request.FirstCopy + request.Count - 1} are outside the server's {agent.Copies} copies", nameof(request));
+        if (request.FirstCopy < first || request.FirstCopy + request.Count > first + served)
+            throw new ArgumentException($"copies {request.FirstCopy}..{request.FirstCopy + request.Count - 1} are outside the server's copies {first}..{first + served - 1}", nameof(request));
         if (request.PreviousExtrinsic.Length != request.Count || request.EpisodeStarts.Length != request.Count)
             throw new ArgumentException($"{request.Count} copies need {request.Count} previous rewards and episode flags; got {request.PreviousExtrinsic.Length} and {request.EpisodeStarts.Length}", nameof(request));
         if (request.Observations.Length != request.Count * config.Spec.ObservationSize)
@@ -109,7 +117,7 @@ public sealed class InferenceServer : IDisposable
                 pending.Clear();
                 var copies = 0;
                 var deadline = Stopwatch.GetTimestamp() + (long)(agent.InferenceTimeoutMs / 1000 * Stopwatch.Frequency);
-                while (copies < agent.Copies)
+                while (copies < served)
                 {
                     if (requests.TryReceive(out var request))
                     {
@@ -167,13 +175,13 @@ public sealed class InferenceServer : IDisposable
             r.Observations.CopyTo(observations, offset * size);
             for (var i = 0; i < r.Count; i++)
             {
-                index[offset + i] = r.FirstCopy + i;
+                index[offset + i] = r.FirstCopy - first + i;
                 previousActions[offset + i] = r.PreviousActions[i];
                 previousExtrinsic[offset + i] = r.PreviousExtrinsic[i];
                 if (r.EpisodeStarts[i])
                 {
-                    Array.Clear(h, (r.FirstCopy + i) * hidden, hidden);
-                    Array.Clear(c, (r.FirstCopy + i) * hidden, hidden);
+                    Array.Clear(h, (r.FirstCopy - first + i) * hidden, hidden);
+                    Array.Clear(c, (r.FirstCopy - first + i) * hidden, hidden);
                 }
             }
             offset += r.Count;

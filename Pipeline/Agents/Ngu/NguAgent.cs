@@ -31,7 +31,9 @@ public static class NguAgent
         var learnerDone = plan.Own(new CancellationTokenSource());
         var updates = new long[1];
         var priorities = new RecentMaximum(agent.PriorityWindow);
-        var actors = Source.From<RunEvent>("actors", cancellation => Act(config, agent, plan.Seed, layout, table, store, device, updates, priorities, learnerDone.Token, cancellation));
+        var actors = plan.Cluster is { ActorsOnSilos: true } cluster
+            ? Source.From<RunEvent>("actor hosts", cancellation => NguActorHosts.Run(cluster, agent, plan.Seed, updates, table, learnerDone.Token, cancellation))
+            : Source.From<RunEvent>("actors", cancellation => Act(config, agent, plan.Seed, layout, table, store, device, updates, priorities, learnerDone.Token, cancellation));
         var samples = table.Samples(BatchPool.Samples(layout.Items, config.BatchSize), plan.LastStep - plan.StartStep)
             .OnCompleted(learnerDone.CancelAsync);
         var learner = Graph.From(samples)
@@ -52,7 +54,7 @@ public static class NguAgent
                         if (state.Updates % agent.PublishPeriod == 0)
                         {
                             var snapshot = state.Online.Snapshot(state.Updates);
-                            table.Published(snapshot);
+                            table.Published(snapshot, priorities.Value);
                             store.Publish(snapshot, state.Updates);
                         }
                         Interlocked.Exchange(ref updates[0], state.Updates);
@@ -87,21 +89,14 @@ public static class NguAgent
         var distinct = agent.CountDistinctObservations ? new DistinctObservations() : null;
         using var inference = new InferenceServer(config, agent, store, seed, device);
         var writer = table.Writer(2 * agent.ActorGroups, both.Token);
-        var pool = BatchPool.Items(layout.Items, 16);
-        var groups = Enumerable.Range(0, agent.ActorGroups).Select(g =>
+        var running = NguActors.Start(config, agent, seed, layout, inference, writer, 0, agent.Copies, episode =>
         {
-            var first = g * agent.Copies / agent.ActorGroups;
-            var count = (g + 1) * agent.Copies / agent.ActorGroups - first;
-            return new ActorGroup(config, agent.CreateEnvironment(count, first), first, layout, pool, inference, writer, episode =>
-            {
-                if (report.Add(episode) is { } values)
-                    events.Writer.TryWrite(new MetricsEvent(Interlocked.Read(ref updates[0]), "actors",
-                        [.. values, new("intrinsic_mean", inference.TakeMeanIntrinsic()), new("replay_size", table.Size),
-                            new("parameter_version", inference.Version), new("env_steps", inference.Forwarded), .. table.Metrics(),
-                            .. (distinct is null ? [] : new KeyValuePair<string, double>[] { new("distinct_observations", distinct.Count) })]));
-            }, () => priorities.Value, distinct);
-        }).ToArray();
-        var running = groups.Select((g, i) => Task.Run(() => g.RunAsync((ulong)seed * 7919 + (ulong)i, both.Token))).ToArray();
+            if (report.Add(episode) is { } values)
+                events.Writer.TryWrite(new MetricsEvent(Interlocked.Read(ref updates[0]), "actors",
+                    [.. values, new("intrinsic_mean", inference.TakeMeanIntrinsic()), new("replay_size", table.Size),
+                        new("parameter_version", inference.Version), new("env_steps", inference.Forwarded), .. table.Metrics(),
+                        .. (distinct is null ? [] : new KeyValuePair<string, double>[] { new("distinct_observations", distinct.Count) })]));
+        }, () => priorities.Value, distinct, both.Token);
         var all = Task.WhenAll(running).ContinueWith(t => events.Writer.TryComplete(t.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException)),
             TaskScheduler.Default);
         await foreach (var e in events.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false)) yield return e;

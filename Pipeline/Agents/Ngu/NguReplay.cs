@@ -27,7 +27,7 @@ public abstract class NguReplay
     public abstract int Size { get; }
 
     /// <summary>Called with every snapshot the learner publishes (a cluster also sends it to the parameter server).</summary>
-    public virtual void Published(ParameterSnapshot snapshot) { }
+    public virtual void Published(ParameterSnapshot snapshot, double insertPriority) { }
 
     /// <summary>The newest parameters a previous learner of this run published, if any (cluster only).</summary>
     public virtual ParameterSnapshot? LatestPublished(torch.Device device) => null;
@@ -37,6 +37,22 @@ public abstract class NguReplay
 
     public static NguReplay Create(NguConfig config, NguAgentConfig agent, SequenceLayout layout, RunPlan plan) =>
         plan.Cluster is { } cluster ? new Clustered(agent, layout, cluster, plan.Seed) : new Local(agent, layout, plan.Seed);
+
+    /// <summary>The run's sharded table as the learner and every actor host see it (same spec, so any may configure it first).</summary>
+    public static Task<ShardedReplay> Connect(IGrainFactory grains, NguAgentConfig agent, SequenceLayout layout, string runName, int shards, int seed,
+        string? checkpointDirectory)
+    {
+        var spec = new ShardSpec(runName, [.. layout.Items.Columns.Select(ColumnDefinition.From)],
+            Math.Max(1, agent.ReplayCapacity / shards), "prioritized", agent.PriorityExponent,
+            agent.MinReplay, MaxTimesSampled: 0, seed, checkpointDirectory);
+        var options = new ShardedReplayOptions(shards,
+            RateLimiterOptions.SampleToInsertRatio(agent.SamplesPerInsert, agent.MinReplay, agent.RateErrorBuffer), agent.ImportanceExponent, Seed: seed);
+        return ShardedReplay.ConnectAsync(grains, spec, options);
+    }
+
+    /// <summary>Plain data back to a snapshot on <paramref name="device"/>.</summary>
+    public static ParameterSnapshot ToSnapshot(SnapshotData data, torch.Device device) =>
+        new(data.Version, [.. data.Tensors.Select(t => t.ToTensor(device))]);
 
     sealed class Local(NguAgentConfig agent, SequenceLayout layout, int seed) : NguReplay
     {
@@ -64,12 +80,7 @@ public abstract class NguReplay
 
         public Clustered(NguAgentConfig agent, SequenceLayout layout, ClusterDeployment cluster, int seed)
         {
-            var spec = new ShardSpec(cluster.RunName, [.. layout.Items.Columns.Select(ColumnDefinition.From)],
-                Math.Max(1, agent.ReplayCapacity / cluster.Shards), "prioritized", agent.PriorityExponent,
-                agent.MinReplay, MaxTimesSampled: 0, seed, cluster.CheckpointDirectory);
-            var options = new ShardedReplayOptions(cluster.Shards,
-                RateLimiterOptions.SampleToInsertRatio(agent.SamplesPerInsert, agent.MinReplay, agent.RateErrorBuffer), agent.ImportanceExponent, Seed: seed);
-            replay = ShardedReplay.ConnectAsync(cluster.Grains, spec, options).GetAwaiter().GetResult();
+            replay = Connect(cluster.Grains, agent, layout, cluster.RunName, cluster.Shards, seed, cluster.CheckpointDirectory).GetAwaiter().GetResult();
             server = cluster.Grains.GetGrain<IParameterServer>(cluster.RunName);
         }
 
@@ -81,14 +92,12 @@ public abstract class NguReplay
 
         public override int Size => replay.LastKnownSize;
 
-        public override void Published(ParameterSnapshot snapshot) =>
-            server.Publish(new SnapshotData(snapshot.Version, [.. snapshot.Values.Select(TensorData.From)], Environment.MachineName))
+        public override void Published(ParameterSnapshot snapshot, double insertPriority) =>
+            server.Publish(new SnapshotData(snapshot.Version, [.. snapshot.Values.Select(TensorData.From)], Environment.MachineName, insertPriority))
                 .GetAwaiter().GetResult();
 
         public override ParameterSnapshot? LatestPublished(torch.Device device) =>
-            server.ReadIfNewer(0).GetAwaiter().GetResult() is { } data
-                ? new ParameterSnapshot(data.Version, [.. data.Tensors.Select(t => t.ToTensor(device))])
-                : null;
+            server.ReadIfNewer(0).GetAwaiter().GetResult() is { } data ? ToSnapshot(data, device) : null;
 
         public override IEnumerable<KeyValuePair<string, double>> Metrics()
         {

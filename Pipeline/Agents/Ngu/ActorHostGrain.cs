@@ -1,0 +1,124 @@
+using Pipeline.Algorithms.Core;
+using Pipeline.Algorithms.Ngu;
+using Pipeline.Cluster;
+using Pipeline.Cluster.Client;
+using Pipeline.Cluster.Grains;
+using Pipeline.Environments.Control;
+using Pipeline.Recipes;
+using Pipeline.Stages.Parameters;
+using Pipeline.Stages.Replay;
+using Pipeline.Stages.Training;
+
+namespace Pipeline.Agents.Ngu;
+
+/// <summary>
+/// An NGU actor host on a silo. The actors run on thread-pool tasks, outside the grain's turns (the grain only starts,
+/// reports and stops them); parameters come from the run's parameter server, polled every 100 ms; sequences go to the
+/// run's replay shards with bounded in-flight calls.
+/// </summary>
+[CollectionAgeLimit(AlwaysActive = true)]
+public sealed class ActorHostGrain : Grain, IActorHost
+{
+    readonly object gate = new();
+    readonly List<EpisodeSummary> finished = [];
+    ActorAssignment? assignment;
+    CancellationTokenSource? stop;
+    Task? running;
+    InferenceServer? inference;
+    ShardedReplay? replay;
+    string? failure;
+    double insertPriority = 1;
+
+    public async Task<string> Start(ActorAssignment wanted)
+    {
+        if (wanted.Protocol != ClusterProtocol.Version)
+            throw new InvalidOperationException($"actor host on {RuntimeIdentity} speaks cluster protocol {ClusterProtocol.Version}; the learner speaks {wanted.Protocol}");
+        if (assignment is not null)
+            return assignment == wanted || Same(assignment, wanted) ? RuntimeIdentity
+                : throw new InvalidOperationException($"actor host '{this.GetPrimaryKeyString()}' on {RuntimeIdentity} already runs copies {assignment.FirstCopy}.. of {assignment.RunName}");
+        var recipe = RecipeRegistry.Find(wanted.Recipe) ?? throw new ArgumentException($"actor host on {RuntimeIdentity}: no recipe '{wanted.Recipe}'");
+        var prepared = recipe.Prepare(wanted.Assignments, wanted.Seed, wanted.Steps)
+            .IfFail(errors => throw new ArgumentException($"actor host on {RuntimeIdentity}: {string.Join("; ", errors.Select(e => e.Message))}"));
+        if (prepared.Config is not NguConfig algorithm || prepared.Data is not NguAgentConfig agent)
+            throw new ArgumentException($"actor host on {RuntimeIdentity}: recipe '{wanted.Recipe}' is not an NGU recipe");
+        var config = NguAgent.WithEnvironmentSpec(algorithm, agent);
+        var device = Devices.Resolve(config.Device);
+        var layout = NguSequences.Layout(config);
+        var grains = GrainFactory;
+        replay = await NguReplay.Connect(grains, agent, layout, wanted.RunName, wanted.Shards, wanted.Seed, wanted.CheckpointDirectory);
+        assignment = wanted;
+        stop = new CancellationTokenSource();
+        var token = stop.Token;
+        var sharded = replay;
+        var host = RuntimeIdentity;
+        // Off the grain's scheduler: the actors and the parameter poller are ordinary tasks.
+        running = Task.Run(() => RunActors(config, agent, wanted, layout, device, grains, sharded, token), CancellationToken.None)
+            .ContinueWith(t =>
+            {
+                if (t.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException) is { } e)
+                    lock (gate) failure = $"actors on {host} failed: {e.GetType().Name}: {e.Message}";
+            }, TaskScheduler.Default);
+        return RuntimeIdentity;
+    }
+
+    async Task RunActors(NguConfig config, NguAgentConfig agent, ActorAssignment a, SequenceLayout layout, TorchSharp.torch.Device device,
+        IGrainFactory grains, ShardedReplay sharded, CancellationToken token)
+    {
+        using var store = new ParameterStore<ParameterSnapshot>();
+        var server = grains.GetGrain<IParameterServer>(a.RunName);
+        using var actors = new InferenceServer(config, agent, store, a.Seed, device, a.FirstCopy, a.Copies);
+        lock (gate) inference = actors;
+        var writer = sharded.Writer(token);
+        var poll = Task.Run(async () =>
+        {
+            while (!token.IsCancellationRequested)
+            {
+                if (await server.ReadIfNewer(Math.Max(0, store.Version)) is { } data)
+                {
+                    store.Publish(NguReplay.ToSnapshot(data, device), data.Version);
+                    Volatile.Write(ref insertPriority, data.InsertPriority);
+                }
+                await Task.Delay(100, token);
+            }
+        }, CancellationToken.None);
+        var groups = NguActors.Start(config, agent, a.Seed, layout, actors, writer, a.FirstCopy, a.Copies, episode =>
+        {
+            lock (gate) finished.Add(episode);
+        }, () => Volatile.Read(ref insertPriority), null, token);
+        try
+        {
+            await Task.WhenAll([.. groups, poll]);
+        }
+        finally
+        {
+            writer.Complete();
+            try { await writer.Completion; }
+            catch (OperationCanceledException) { }
+            lock (gate) inference = null;
+        }
+    }
+
+    public Task<ActorProgress> TakeProgress()
+    {
+        lock (gate)
+        {
+            var progress = new ActorProgress(RuntimeIdentity, running is { IsCompleted: false }, failure, inference?.Forwarded ?? 0, inference?.Version ?? -1,
+                [.. finished.Select(e => e.Return)], [.. finished.Select(e => e.Length)], [.. finished.Select(e => e.VisitedFraction)],
+                [.. finished.Select(e => e.Solved)], inference?.TakeMeanIntrinsic() ?? 0, replay?.Accounting.Lost ?? 0, replay?.Accounting.ShardRestarts ?? 0);
+            finished.Clear();
+            return Task.FromResult(progress);
+        }
+    }
+
+    public async Task<ActorProgress> Stop()
+    {
+        stop?.Cancel();
+        if (running is not null) await running.WaitAsync(TimeSpan.FromSeconds(30));
+        var last = await TakeProgress();
+        DeactivateOnIdle();
+        return last;
+    }
+
+    static bool Same(ActorAssignment a, ActorAssignment b) =>
+        a with { Assignments = [] } == b with { Assignments = [] } && a.Assignments.SequenceEqual(b.Assignments);
+}

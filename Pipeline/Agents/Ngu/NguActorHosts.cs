@@ -1,0 +1,72 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
+using Pipeline.Cluster.Grains;
+using Pipeline.Environments.Control;
+using Pipeline.Runs;
+using Pipeline.Stages.Training;
+
+namespace Pipeline.Agents.Ngu;
+
+/// <summary>
+/// The actors of a clustered run: one <see cref="IActorHost"/> per active silo, each placed on its silo with Orleans'
+/// placement hint and given an equal share of the copies. Every 500 ms their finished episodes are gathered into one
+/// <see cref="EpisodeReport"/>, so the "actors" metrics mean the same as in one process. When the learner is done the
+/// hosts are stopped; a host that fails ends the run with its error.
+/// </summary>
+public static class NguActorHosts
+{
+    public static async IAsyncEnumerable<RunEvent> Run(ClusterDeployment cluster, NguAgentConfig agent, int seed, long[] updates, NguReplay replay,
+        CancellationToken learnerDone, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        var silos = (await cluster.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false)).Keys
+            .OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
+        var count = Math.Min(silos.Length, agent.Copies);
+        var hosts = new IActorHost[count];
+        var placed = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            var first = i * agent.Copies / count;
+            var copies = (i + 1) * agent.Copies / count - first;
+            hosts[i] = cluster.Grains.GetGrain<IActorHost>($"{cluster.RunName}/actors-{i}");
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[i]);
+            try
+            {
+                placed[i] = await hosts[i].Start(new ActorAssignment(cluster.Recipe, [.. cluster.Assignments], seed, cluster.Steps, cluster.RunName,
+                    cluster.Shards, first, copies, cluster.CheckpointDirectory)).ConfigureAwait(false);
+            }
+            finally
+            {
+                RequestContext.Clear();
+            }
+        }
+        yield return new FileEvent(0, "actor-hosts.txt", Encoding.UTF8.GetBytes(string.Join("\n",
+            placed.Select((silo, i) => $"{cluster.RunName}/actors-{i} copies {i * agent.Copies / count}..{(i + 1) * agent.Copies / count - 1} on {silo}")) + "\n"));
+
+        var report = new EpisodeReport(agent.EpisodesPerReport);
+        var progress = new ActorProgress[count];
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(learnerDone, cancellation);
+        while (!both.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(500, both.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) { }
+            var poll = both.IsCancellationRequested ? hosts.Select(h => h.Stop()) : hosts.Select(h => h.TakeProgress());
+            progress = await Task.WhenAll(poll).ConfigureAwait(false);
+            if (progress.FirstOrDefault(p => p.Failure is not null) is { } failed) throw new InvalidOperationException(failed.Failure);
+            foreach (var p in progress)
+                for (var e = 0; e < p.Returns.Length; e++)
+                    if (report.Add(new EpisodeSummary(0, p.Returns[e], p.Lengths[e], p.Visited[e], p.Solved[e])) is { } values)
+                        yield return new MetricsEvent(Interlocked.Read(ref updates[0]), "actors",
+                        [
+                            .. values, new("intrinsic_mean", progress.Average(x => x.IntrinsicMean)), new("replay_size", replay.Size),
+                            new("parameter_version", progress.Min(x => x.ParameterVersion)), new("env_steps", progress.Sum(x => x.EnvSteps)),
+                            new("replay_lost", progress.Sum(x => x.ReplayLost)), new("replay_shard_restarts", progress.Sum(x => x.ShardRestarts)),
+                            new("actor_hosts", progress.Count(x => x.Running)),
+                        ]);
+        }
+    }
+}
