@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks.Dataflow;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 using Pipeline.Cluster.Contracts;
 using Pipeline.Cluster.Grains;
 using Pipeline.Stages.Graph;
@@ -22,7 +24,7 @@ public sealed class ShardedReplay
     readonly ShardState[] state;
     readonly Random random;
     readonly string producer = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
-    long nextShard, nextSequence, lostInFlight, lostWithShards, lastKnownSize;
+    long nextShard, nextSequence, lostInFlight, lostWithShards, lastKnownSize, skippedUpdates;
     int restarts;
 
     ShardedReplay(IGrainFactory grains, ShardSpec spec, ShardedReplayOptions options)
@@ -44,11 +46,27 @@ public sealed class ShardedReplay
 
     public static string ShardName(string table, int shard) => $"{table}/{shard}";
 
-    /// <summary>Configures every shard (restoring those with a checkpoint) and returns the client.</summary>
+    /// <summary>
+    /// Configures every shard (restoring those with a checkpoint) and returns the client. A shard activated now is
+    /// placed on the active silos in turn (Orleans' placement hint): shard i on silo i mod silos, ordered by address.
+    /// </summary>
     public static async Task<ShardedReplay> ConnectAsync(IGrainFactory grains, ShardSpec spec, ShardedReplayOptions options)
     {
         var replay = new ShardedReplay(grains, spec, options);
-        await Task.WhenAll(Enumerable.Range(0, options.Shards).Select(replay.ConfigureAsync)).ConfigureAwait(false);
+        var silos = (await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false)).Keys
+            .OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
+        for (var i = 0; i < options.Shards; i++)
+        {
+            if (silos.Length > 0) RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[i % silos.Length]);
+            try
+            {
+                await replay.ConfigureAsync(i).ConfigureAwait(false);
+            }
+            finally
+            {
+                RequestContext.Clear();
+            }
+        }
         return replay;
     }
 
@@ -107,13 +125,22 @@ public sealed class ShardedReplay
     {
         if (!into.Layout.SameAs(Layout)) throw new ArgumentException($"the batch's layout {into.Layout} is not the table's {Layout}");
         var wanted = into.Capacity;
+        DateTime? failingSince = null;
         while (true)
         {
-            var statuses = await StatusAsync(cancellation).ConfigureAwait(false);
-            var counters = Sum(statuses);
-            Interlocked.Exchange(ref lastKnownSize, counters.Size);
-            if (Options.RateLimiter.AllowsSample(counters, wanted) && counters.Size > 0)
-                return await DrawAsync(into, statuses, (int)counters.Size, cancellation).ConfigureAwait(false);
+            try
+            {
+                var statuses = await StatusAsync(cancellation).ConfigureAwait(false);
+                var counters = Sum(statuses);
+                Interlocked.Exchange(ref lastKnownSize, counters.Size);
+                if (Options.RateLimiter.AllowsSample(counters, wanted) && counters.Size > 0)
+                    return await DrawAsync(into, statuses, (int)counters.Size, cancellation).ConfigureAwait(false);
+                failingSince = null;
+            }
+            catch (ClusterCallException) when ((DateTime.UtcNow - (failingSince ??= DateTime.UtcNow)) < Options.ShardOutage)
+            {
+                // A shard's silo died: its grain comes back on another silo once the cluster has declared the silo dead.
+            }
             await Task.Delay(Options.SamplePoll ?? TimeSpan.FromMilliseconds(5), cancellation).ConfigureAwait(false);
         }
     }
@@ -122,15 +149,33 @@ public sealed class ShardedReplay
     public Source<SampleBatch> Samples(BatchPool<SampleBatch> pool, long? batches = null, string name = "sharded replay samples") =>
         Source.From(name, cancellation => Draw(pool, batches, cancellation));
 
-    /// <summary>Sets priorities by table-wide key, one call per shard; returns how many items were updated.</summary>
+    /// <summary>
+    /// Sets priorities by table-wide key, one call per shard; returns how many items were updated. Updates for a shard
+    /// that cannot be reached are dropped and counted in <see cref="SkippedPriorityUpdates"/> (its items are gone or
+    /// will be restored with their checkpointed priorities).
+    /// </summary>
     public async Task<int> UpdatePrioritiesAsync(long[] keys, double[] priorities, CancellationToken cancellation = default)
     {
         if (keys.Length != priorities.Length) throw new ArgumentException($"{keys.Length} keys but {priorities.Length} priorities");
         var calls = keys.Select((k, i) => (Shard: ShardKeys.Shard(k), Local: ShardKeys.Local(k), Priority: priorities[i]))
             .GroupBy(x => x.Shard)
-            .Select(g => CallAsync(g.Key, s => s.UpdatePriorities([.. g.Select(x => x.Local)], [.. g.Select(x => x.Priority)]), cancellation));
+            .Select(async g =>
+            {
+                try
+                {
+                    return await CallAsync(g.Key, s => s.UpdatePriorities([.. g.Select(x => x.Local)], [.. g.Select(x => x.Priority)]), cancellation).ConfigureAwait(false);
+                }
+                catch (ClusterCallException)
+                {
+                    Interlocked.Add(ref skippedUpdates, g.Count());
+                    return 0;
+                }
+            });
         return (await Task.WhenAll(calls).ConfigureAwait(false)).Sum();
     }
+
+    /// <summary>Priority updates dropped because their shard could not be reached.</summary>
+    public long SkippedPriorityUpdates => Interlocked.Read(ref skippedUpdates);
 
     /// <summary>Every shard's status; a shard found unconfigured (its silo died) is configured again first.</summary>
     public Task<ShardStatus[]> StatusAsync(CancellationToken cancellation = default) =>

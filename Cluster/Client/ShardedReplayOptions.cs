@@ -22,6 +22,10 @@ public sealed record ShardedReplayOptions(
     bool ContinueAfterLoss = true,
     long Seed = 0)
 {
+    /// <summary>How long sampling keeps retrying while a shard cannot be reached (its silo died and the cluster has
+    /// not yet declared it dead) before it fails with the shard's error.</summary>
+    public TimeSpan ShardOutage { get; init; } = TimeSpan.FromMinutes(2);
+
     public ShardedReplayOptions Validate()
     {
         if (Shards < 1) throw new ArgumentException($"a sharded table needs at least 1 shard, not {Shards}");

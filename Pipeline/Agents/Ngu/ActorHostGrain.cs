@@ -28,9 +28,19 @@ public sealed class ActorHostGrain : Grain, IActorHost
     ShardedReplay? replay;
     string? failure;
     double insertPriority = 1;
+    long lastContact = Environment.TickCount64;
+
+    /// <summary>
+    /// Actors stop when the learner has not asked for 30 s: a learner that died, or an activation the cluster has
+    /// replaced by another (after a silo's death the directory may point elsewhere) must not keep acting forever.
+    /// </summary>
+    static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+
+    void Touch() => Interlocked.Exchange(ref lastContact, Environment.TickCount64);
 
     public async Task<string> Start(ActorAssignment wanted)
     {
+        Touch();
         if (wanted.Protocol != ClusterProtocol.Version)
             throw new InvalidOperationException($"actor host on {RuntimeIdentity} speaks cluster protocol {ClusterProtocol.Version}; the learner speaks {wanted.Protocol}");
         if (assignment is not null)
@@ -81,13 +91,25 @@ public sealed class ActorHostGrain : Grain, IActorHost
                 await Task.Delay(100, token);
             }
         }, CancellationToken.None);
+        var lease = Task.Run(async () =>
+        {
+            while (!token.IsCancellationRequested)
+            {
+                await Task.Delay(1000, token);
+                if (Environment.TickCount64 - Interlocked.Read(ref lastContact) > Lease.TotalMilliseconds)
+                {
+                    lock (gate) failure = $"actors on {a.RunName} copies {a.FirstCopy}.. stopped: no word from the learner for {Lease.TotalSeconds:0} s";
+                    stop?.Cancel();
+                }
+            }
+        }, CancellationToken.None);
         var groups = NguActors.Start(config, agent, a.Seed, layout, actors, writer, a.FirstCopy, a.Copies, episode =>
         {
             lock (gate) finished.Add(episode);
         }, () => Volatile.Read(ref insertPriority), null, token);
         try
         {
-            await Task.WhenAll([.. groups, poll]);
+            await Task.WhenAll([.. groups, poll, lease]);
         }
         finally
         {
@@ -100,6 +122,7 @@ public sealed class ActorHostGrain : Grain, IActorHost
 
     public Task<ActorProgress> TakeProgress()
     {
+        Touch();
         lock (gate)
         {
             var progress = new ActorProgress(RuntimeIdentity, running is { IsCompleted: false }, failure, inference?.Forwarded ?? 0, inference?.Version ?? -1,

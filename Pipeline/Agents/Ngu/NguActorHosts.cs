@@ -17,6 +17,8 @@ namespace Pipeline.Agents.Ngu;
 /// </summary>
 public static class NguActorHosts
 {
+    static readonly ActorProgress Idle = new("", false, null, 0, -1, [], [], [], [], 0, 0, 0);
+
     public static async IAsyncEnumerable<RunEvent> Run(ClusterDeployment cluster, NguAgentConfig agent, int seed, long[] updates, NguReplay replay,
         CancellationToken learnerDone, [EnumeratorCancellation] CancellationToken cancellation)
     {
@@ -24,17 +26,19 @@ public static class NguActorHosts
             .OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
         var count = Math.Min(silos.Length, agent.Copies);
         var hosts = new IActorHost[count];
+        var assignments = new ActorAssignment[count];
         var placed = new string[count];
         for (var i = 0; i < count; i++)
         {
             var first = i * agent.Copies / count;
             var copies = (i + 1) * agent.Copies / count - first;
             hosts[i] = cluster.Grains.GetGrain<IActorHost>($"{cluster.RunName}/actors-{i}");
+            assignments[i] = new ActorAssignment(cluster.Recipe, [.. cluster.Assignments], seed, cluster.Steps, cluster.RunName,
+                cluster.Shards, first, copies, cluster.CheckpointDirectory);
             RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[i]);
             try
             {
-                placed[i] = await hosts[i].Start(new ActorAssignment(cluster.Recipe, [.. cluster.Assignments], seed, cluster.Steps, cluster.RunName,
-                    cluster.Shards, first, copies, cluster.CheckpointDirectory)).ConfigureAwait(false);
+                placed[i] = await hosts[i].Start(assignments[i]).ConfigureAwait(false);
             }
             finally
             {
@@ -46,6 +50,34 @@ public static class NguActorHosts
 
         var report = new EpisodeReport(agent.EpisodesPerReport);
         var progress = new ActorProgress[count];
+        var unreachableSince = new DateTime?[count];
+        var restarts = 0;
+
+        // A host whose silo died cannot answer; once the cluster has declared the silo dead the same grain starts on a
+        // live silo (its copies begin new episodes). Hosts that stay unreachable for two minutes end the run.
+        async Task<ActorProgress?> Poll(IActorHost host, int i, bool stopping)
+        {
+            try
+            {
+                var p = stopping ? await host.Stop().ConfigureAwait(false) : await host.TakeProgress().ConfigureAwait(false);
+                if (!stopping && !p.Running && p.Failure is null)
+                {
+                    await host.Start(assignments[i]).ConfigureAwait(false); // a new activation after its silo died
+                    Interlocked.Increment(ref restarts);
+                }
+                unreachableSince[i] = null;
+                return p;
+            }
+            catch (Exception e) when (e is not OperationCanceledException && !stopping
+                && DateTime.UtcNow - (unreachableSince[i] ??= DateTime.UtcNow) < TimeSpan.FromMinutes(2))
+            {
+                return null;
+            }
+            catch (Exception e) when (e is not OperationCanceledException && stopping)
+            {
+                return null; // its silo is gone; nothing to stop
+            }
+        }
         using var both = CancellationTokenSource.CreateLinkedTokenSource(learnerDone, cancellation);
         while (!both.IsCancellationRequested)
         {
@@ -54,8 +86,9 @@ public static class NguActorHosts
                 await Task.Delay(500, both.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) { }
-            var poll = both.IsCancellationRequested ? hosts.Select(h => h.Stop()) : hosts.Select(h => h.TakeProgress());
-            progress = await Task.WhenAll(poll).ConfigureAwait(false);
+            var stopping = both.IsCancellationRequested;
+            var polled = await Task.WhenAll(hosts.Select((h, i) => Poll(h, i, stopping))).ConfigureAwait(false);
+            for (var i = 0; i < count; i++) progress[i] = polled[i] ?? progress[i] ?? Idle;
             if (progress.FirstOrDefault(p => p.Failure is not null) is { } failed) throw new InvalidOperationException(failed.Failure);
             foreach (var p in progress)
                 for (var e = 0; e < p.Returns.Length; e++)
@@ -65,7 +98,7 @@ public static class NguActorHosts
                             .. values, new("intrinsic_mean", progress.Average(x => x.IntrinsicMean)), new("replay_size", replay.Size),
                             new("parameter_version", progress.Min(x => x.ParameterVersion)), new("env_steps", progress.Sum(x => x.EnvSteps)),
                             new("replay_lost", progress.Sum(x => x.ReplayLost)), new("replay_shard_restarts", progress.Sum(x => x.ShardRestarts)),
-                            new("actor_hosts", progress.Count(x => x.Running)),
+                            new("actor_hosts", progress.Count(x => x.Running)), new("actor_host_restarts", restarts),
                         ]);
         }
     }
