@@ -98,7 +98,22 @@ public class NguAgentTests
         var bad = new InferenceRequest(0, new float[5], [0], [0f], [false]);
         Assert.Contains("need 16 observation floats", (await Assert.ThrowsAsync<ArgumentException>(() => server.ActAsync(bad))).Message);
         var outside = new InferenceRequest(5, new float[32], [0, 0], [0f, 0f], [false, false]);
-        Assert.Contains("copies 5..6 are outside the server's 6 copies", (await Assert.ThrowsAsync<ArgumentException>(() => server.ActAsync(outside))).Message);
+        Assert.Contains("copies 5..6 are outside the server's copies 0..5", (await Assert.ThrowsAsync<ArgumentException>(() => server.ActAsync(outside))).Message);
+    }
+
+    [Fact]
+    public async Task A_server_for_a_share_of_the_copies_acts_for_those_only()
+    {
+        var agent = new NguAgentConfig { Environment = "deep-sea", Size = 4, Copies = 6, ActorGroups = 1, InferenceTimeoutMs = 50 };
+        var config = NguAgent.WithEnvironmentSpec(NguLearnerTests.Tiny with { Hidden = 8 }, agent);
+        using var store = new ParameterStore<ParameterSnapshot>();
+        using var server = new InferenceServer(config, agent, store, 1, CPU, firstCopy: 2, copyCount: 2);
+        var size = config.Spec.ObservationSize;
+        var reply = await server.ActAsync(new InferenceRequest(2, new float[2 * size], [-1, -1], [0f, 0f], [true, true]));
+        Assert.Equal(2, reply.Actions.Length);
+        var before = new InferenceRequest(1, new float[2 * size], [0, 0], [0f, 0f], [false, false]);
+        Assert.Contains("outside the server's copies 2..3", (await Assert.ThrowsAsync<ArgumentException>(() => server.ActAsync(before))).Message);
+        Assert.Throws<ArgumentException>(() => new InferenceServer(config, agent, store, 1, CPU, firstCopy: 5, copyCount: 2));
     }
 
     [Fact]
