@@ -22,6 +22,7 @@ public sealed class ShardedReplay
     readonly IGrainFactory grains;
     readonly IReplayShard[] shards;
     readonly ShardState[] state;
+    readonly InsertView insertView = new();
     readonly Random random;
     readonly string producer = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
     long nextShard, nextSequence, lostInFlight, lostWithShards, lastKnownSize, skippedUpdates;
@@ -89,6 +90,9 @@ public sealed class ShardedReplay
     {
         if (!batch.Layout.SameAs(Layout)) throw new ArgumentException($"the batch's layout {batch.Layout} is not the table's {Layout}");
         if (batch.Count == 0) return;
+        // A limiter whose insert bound is infinite (MinSize) never blocks an insert: no need to look at the counters.
+        if (Options.LimitInserts && double.IsFinite(Options.RateLimiter.MaxDiff))
+            await WaitToInsertAsync(batch.Count, cancellation).ConfigureAwait(false);
         var shard = (int)(Interlocked.Increment(ref nextShard) % shards.Length);
         var chunk = ItemChunk.From(batch, producer, Interlocked.Increment(ref nextSequence));
         try
@@ -203,6 +207,44 @@ public sealed class ShardedReplay
         return ([.. keys.Select(k => ShardKeys.Global(shard, k))], items);
     }
 
+    /// <summary>
+    /// Waits until Reverb's insert rule allows <paramref name="count"/> more items, judged on the counters summed over
+    /// the shards (refreshed at most every 20 ms) plus what this client has sent since: a cached view, so several
+    /// producers may overshoot by their in-flight items, but the actors keep the learner's pace as in one process.
+    /// </summary>
+    async Task WaitToInsertAsync(int count, CancellationToken cancellation)
+    {
+        while (true)
+        {
+            LimiterCounters seen;
+            long sentSince;
+            lock (insertView)
+            {
+                seen = insertView.Counters;
+                sentSince = insertView.SentSince;
+                if (Options.RateLimiter.AllowsInsert(seen with { Inserts = seen.Inserts + sentSince }, count) && insertView.Fresh)
+                {
+                    insertView.SentSince += count;
+                    return;
+                }
+            }
+            if (!insertView.Fresh || insertView.Stale)
+            {
+                try
+                {
+                    var counters = Sum(await StatusAsync(cancellation).ConfigureAwait(false));
+                    lock (insertView) insertView.Refresh(counters);
+                    continue;
+                }
+                catch (ClusterCallException)
+                {
+                    // a shard is unreachable: its items are not coming back; judge by the others once it is replaced
+                }
+            }
+            await Task.Delay(Options.SamplePoll ?? TimeSpan.FromMilliseconds(5), cancellation).ConfigureAwait(false);
+        }
+    }
+
     async Task<int> DrawAsync(SampleBatch into, ShardStatus[] statuses, int size, CancellationToken cancellation)
     {
         // Shards whose weights are all zero sample uniformly (as one table does); the shard choice then follows sizes.
@@ -310,6 +352,25 @@ public sealed class ShardedReplay
                 throw new ClusterCallException(
                     $"replay shard '{ShardName(Spec.Table, shard)}' (last on {state[shard].Silo ?? "an unknown silo"}) failed: {e.GetType().Name}: {e.Message}", e);
             }
+        }
+    }
+
+    /// <summary>This client's view of the table's limiter counters, for its inserts.</summary>
+    sealed class InsertView
+    {
+        long refreshed = long.MinValue / 2;
+        public LimiterCounters Counters;
+        public long SentSince;
+
+        public bool Fresh => refreshed > long.MinValue / 2;
+
+        public bool Stale => Environment.TickCount64 - refreshed > 20;
+
+        public void Refresh(LimiterCounters counters)
+        {
+            Counters = counters;
+            SentSince = 0;
+            refreshed = Environment.TickCount64;
         }
     }
 

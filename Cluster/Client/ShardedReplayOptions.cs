@@ -6,8 +6,8 @@ namespace Pipeline.Cluster.Client;
 /// How a client uses a sharded table.
 /// </summary>
 /// <param name="Shards">number of shards (grains "table/0" .. "table/Shards-1"); they spread over the silos.</param>
-/// <param name="RateLimiter">applied by the sampling client to the counters summed over all shards (Reverb's rule);
-/// inserts are not blocked by it across the wire: producers are throttled by <paramref name="InFlightPerProducer"/>.</param>
+/// <param name="RateLimiter">Reverb's rule applied to the counters summed over all shards: by the sampler exactly, and
+/// by writers on a view refreshed every 20 ms (see <see cref="LimitInserts"/>).</param>
 /// <param name="ImportanceExponent">beta of the importance weights, computed over the whole table.</param>
 /// <param name="InFlightPerProducer">insert calls one writer keeps in flight at most (back-pressure across the wire).</param>
 /// <param name="SamplePoll">how long a sampler waits before asking again when the rate limiter says no.</param>
@@ -25,6 +25,10 @@ public sealed record ShardedReplayOptions(
     /// <summary>How long sampling keeps retrying while a shard cannot be reached (its silo died and the cluster has
     /// not yet declared it dead) before it fails with the shard's error.</summary>
     public TimeSpan ShardOutage { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Whether inserts wait for the rate limiter too (as in one process); false: producers run at their own pace,
+    /// throttled only by their in-flight calls.</summary>
+    public bool LimitInserts { get; init; } = true;
 
     public ShardedReplayOptions Validate()
     {

@@ -43,16 +43,22 @@ var clusterAddress = new Option<string?>("--cluster")
     Description = "run on a Pipeline cluster: gateway address(es) host:port[,host:port] of `pipeline cluster silo` (replay and parameters go to grains)",
 };
 var shards = new Option<int>("--shards") { Description = "replay shards spread over the cluster's silos (with --cluster)", DefaultValueFactory = _ => 4 };
+var replayCheckpoints = new Option<string?>("--replay-checkpoints")
+{
+    Description = "with --cluster: a directory (on every silo's machine) where replay shards checkpoint with each run checkpoint and restore from after a silo dies",
+};
+var localActors = new Option<bool>("--local-actors") { Description = "with --cluster: run the actors in this process instead of on the silos" };
 var run = new Command("run", "Run a recipe: train, evaluate, checkpoint, plot, report")
 {
-    recipeName, set, seed, steps, output, resume, allowChange, clusterAddress, shards,
+    recipeName, set, seed, steps, output, resume, allowChange, clusterAddress, shards, replayCheckpoints, localActors,
 };
 run.SetAction((parse, cancellation) =>
 {
     ConfigureThreads(parse.GetValue(threads));
     return RunCommand.Execute(new RunCommand.Request(
         parse.GetValue(recipeName)!, parse.GetValue(set) ?? [], parse.GetValue(seed), parse.GetValue(steps),
-        parse.GetValue(output), parse.GetValue(resume), parse.GetValue(allowChange), parse.GetValue(clusterAddress), parse.GetValue(shards)), cancellation);
+        parse.GetValue(output), parse.GetValue(resume), parse.GetValue(allowChange), parse.GetValue(clusterAddress), parse.GetValue(shards),
+        parse.GetValue(replayCheckpoints), parse.GetValue(localActors)), cancellation);
 });
 
 var reproductionName = new Argument<string>("paper") { Description = "a reproduction name (see `pipeline list`)" };

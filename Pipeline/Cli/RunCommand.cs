@@ -15,7 +15,8 @@ namespace Pipeline.Cli;
 public static class RunCommand
 {
     public sealed record Request(string Recipe, IReadOnlyList<string> Assignments, int? Seed, long? Steps,
-        string? Out, string? Resume, bool AllowConfigChange, string? Cluster = null, int Shards = 4);
+        string? Out, string? Resume, bool AllowConfigChange, string? Cluster = null, int Shards = 4, string? ReplayCheckpoints = null,
+        bool LocalActors = false);
 
     public static async Task<int> Execute(Request request, CancellationToken cancellation)
     {
@@ -60,6 +61,11 @@ public static class RunCommand
                 + string.Join(", ", RecipeRegistry.All.Where(r => r.RunsOnCluster).Select(r => r.Name)));
             return 2;
         }
+        if (request.Cluster is null && (request.ReplayCheckpoints is not null || request.LocalActors))
+        {
+            Console.Error.WriteLine("error: --replay-checkpoints and --local-actors only apply with --cluster");
+            return 2;
+        }
         if (request.Shards is < 1 or > 1 << 14)
         {
             Console.Error.WriteLine($"error: --shards {request.Shards} must be in 1..16384");
@@ -95,7 +101,8 @@ public static class RunCommand
             {
                 client = await ClusterDeployment.ConnectAsync(address, cancellation);
                 var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(directory.Path));
-                cluster = new ClusterDeployment(client.Services.GetRequiredService<IClusterClient>(), address, request.Shards, $"{recipe.Name}/{name}").Validate();
+                cluster = new ClusterDeployment(client.Services.GetRequiredService<IClusterClient>(), address, request.Shards, $"{recipe.Name}/{name}",
+                    request.ReplayCheckpoints, ActorsOnSilos: !request.LocalActors).Validate();
                 Console.Error.WriteLine($"cluster: {address}, {request.Shards} replay shards, run name {cluster.RunName}");
             }
             outcome = await RunWithProgress(run, directory, request, cluster, cancellation);

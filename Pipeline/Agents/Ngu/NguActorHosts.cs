@@ -68,10 +68,11 @@ public static class NguActorHosts
                 unreachableSince[i] = null;
                 return p;
             }
-            catch (Exception e) when (e is not OperationCanceledException && !stopping
-                && DateTime.UtcNow - (unreachableSince[i] ??= DateTime.UtcNow) < TimeSpan.FromMinutes(2))
+            catch (Exception e) when (e is not OperationCanceledException && !stopping)
             {
-                return null;
+                if (DateTime.UtcNow - (unreachableSince[i] ??= DateTime.UtcNow) < TimeSpan.FromMinutes(2)) return null;
+                throw new InvalidOperationException(
+                    $"actor host '{cluster.RunName}/actors-{i}' (last on {placed[i]}) has been unreachable for 2 minutes: {e.Message}", e);
             }
             catch (Exception e) when (e is not OperationCanceledException && stopping)
             {
@@ -88,7 +89,9 @@ public static class NguActorHosts
             catch (OperationCanceledException) { }
             var stopping = both.IsCancellationRequested;
             var polled = await Task.WhenAll(hosts.Select((h, i) => Poll(h, i, stopping))).ConfigureAwait(false);
-            for (var i = 0; i < count; i++) progress[i] = polled[i] ?? progress[i] ?? Idle;
+            // An unreachable host keeps its last counters but has finished no new episodes.
+            for (var i = 0; i < count; i++)
+                progress[i] = polled[i] ?? (progress[i] ?? Idle) with { Running = false, Returns = [], Lengths = [], Visited = [], Solved = [] };
             if (progress.FirstOrDefault(p => p.Failure is not null) is { } failed) throw new InvalidOperationException(failed.Failure);
             foreach (var p in progress)
                 for (var e = 0; e < p.Returns.Length; e++)

@@ -60,7 +60,11 @@ public static class NguAgent
                         Interlocked.Exchange(ref updates[0], state.Updates);
                         return (step.State, step.Metrics);
                     })
-                .Every(plan.Settings.CheckpointEvery, (state, step) => new CheckpointEvent(step, NguLearner.Save(state)), atEnd: true)
+                .Every(plan.Settings.CheckpointEvery, (state, step) =>
+                {
+                    table.Checkpoint();
+                    return new CheckpointEvent(step, NguLearner.Save(state));
+                }, atEnd: true)
                 .ToStage());
         return Graph.Merge(Graph.From(actors), learner);
     }

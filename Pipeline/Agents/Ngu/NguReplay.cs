@@ -32,6 +32,10 @@ public abstract class NguReplay
     /// <summary>The newest parameters a previous learner of this run published, if any (cluster only).</summary>
     public virtual ParameterSnapshot? LatestPublished(torch.Device device) => null;
 
+    /// <summary>With every run checkpoint: a cluster whose shards have a checkpoint directory checkpoints them (in-process
+    /// replay is not part of run checkpoints: a resumed run refills it).</summary>
+    public virtual void Checkpoint() { }
+
     /// <summary>Extra actor metrics (a cluster reports lost items).</summary>
     public virtual IEnumerable<KeyValuePair<string, double>> Metrics() => [];
 
@@ -88,7 +92,14 @@ public abstract class NguReplay
 
         public override Source<SampleBatch> Samples(BatchPool<SampleBatch> pool, long batches) => replay.Samples(pool, batches);
 
-        public override void UpdatePriorities(long[] keys, double[] priorities) => replay.UpdatePrioritiesAsync(keys, priorities).GetAwaiter().GetResult();
+        Task pendingUpdate = Task.CompletedTask;
+
+        /// <summary>Sends the update and returns at once; the next update first waits for this one (one in flight, in order).</summary>
+        public override void UpdatePriorities(long[] keys, double[] priorities)
+        {
+            pendingUpdate.GetAwaiter().GetResult();
+            pendingUpdate = replay.UpdatePrioritiesAsync(keys, [.. priorities]);
+        }
 
         public override int Size => replay.LastKnownSize;
 
@@ -98,6 +109,11 @@ public abstract class NguReplay
 
         public override ParameterSnapshot? LatestPublished(torch.Device device) =>
             server.ReadIfNewer(0).GetAwaiter().GetResult() is { } data ? ToSnapshot(data, device) : null;
+
+        public override void Checkpoint()
+        {
+            if (replay.Spec.CheckpointDirectory is not null) replay.CheckpointAsync().GetAwaiter().GetResult();
+        }
 
         public override IEnumerable<KeyValuePair<string, double>> Metrics()
         {
