@@ -51,6 +51,9 @@ public sealed class RunPlan(int seed, long startStep, long lastStep, byte[]? res
     public byte[]? Resume { get; } = resume;
     public RunSettings Settings { get; } = settings;
 
+    /// <summary>The run directory (where a recipe may keep state beside its checkpoints); null outside a run directory.</summary>
+    public string? Directory { get; init; }
+
     /// <summary>The cluster the run is deployed on; null: everything in this process.</summary>
     public ClusterDeployment? Cluster { get; init; }
 

@@ -54,6 +54,7 @@ public static class TrainingRunner
         {
             using var plan = new RunPlan(run.Seed, startStep, run.Steps, checkpoint?.Payload, run.Settings)
             {
+                Directory = directory.Path,
                 Cluster = cluster is null ? null : cluster with { Recipe = run.Recipe, Assignments = run.Assignments, Steps = run.Steps },
             };
             var flow = run.Build(plan);

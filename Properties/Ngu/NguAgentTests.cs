@@ -45,6 +45,36 @@ public class NguAgentTests
     }
 
     [Fact]
+    public void With_checkpoint_replay_a_resumed_run_starts_from_its_replay_and_a_damaged_replay_file_only_empties_it()
+    {
+        var recipe = RecipeRegistry.Find("ngu-deepsea")!;
+        string[] settings = [.. Small, "checkpoint-replay=true"];
+        var first = SmallRuns.Run(recipe.Prepare(settings, 5, 20).IfFail(e => throw new InvalidOperationException(string.Join("; ", e))),
+            RunDirectory.CreateNew(SmallRuns.NewFolder(), recipe.Name, 5));
+        Assert.Equal(RunStatus.Completed, first.Result.Status);
+        var file = Path.Combine(first.Directory.Path, "replay", "table.ckpt");
+        Assert.True(File.Exists(file));
+        double ReplaySizeAfter(RunOutcome run, long step, bool firstAfter) =>
+            MetricsLog.Read(run.Directory.MetricsJsonl).Where(p => p.Phase == "actors" && p.Metric == "replay_size")
+                .Where(p => firstAfter ? p.Step > step : p.Step <= step).Select(p => p.Value) is var values && firstAfter ? values.First() : values.Last();
+        var before = ReplaySizeAfter(first, 20, firstAfter: false);
+
+        var resumed = SmallRuns.Run(recipe.Prepare(settings, 5, 40).IfFail(e => throw new InvalidOperationException(string.Join("; ", e))),
+            first.Directory, resume: true);
+        Assert.Equal(RunStatus.Completed, resumed.Result.Status);
+        // The first report after the resume already holds everything the checkpointed table held.
+        Assert.True(ReplaySizeAfter(resumed, 20, firstAfter: true) >= before, $"replay after resume below the {before} held before");
+
+        var bytes = File.ReadAllBytes(file);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(file, bytes);
+        var damaged = SmallRuns.Run(recipe.Prepare(settings, 5, 50).IfFail(e => throw new InvalidOperationException(string.Join("; ", e))),
+            first.Directory, resume: true);
+        Assert.Equal(RunStatus.Completed, damaged.Result.Status);
+        Assert.True(ReplaySizeAfter(damaged, 40, firstAfter: true) < before, "a damaged replay file was not set aside");
+    }
+
+    [Fact]
     public void Invalid_agent_settings_are_refused_before_any_work()
     {
         var errors = RecipeRegistry.Find("ngu-deepsea")!.Prepare(["copies=2", "actor-groups=3", "environment=atari"], 0, 10).FailToSeq()

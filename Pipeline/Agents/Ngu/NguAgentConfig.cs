@@ -63,6 +63,9 @@ public sealed record NguAgentConfig : IConfig<NguAgentConfig>
     [Param("count distinct observations (DeepSea, key-door: the coverage of exploration; off where observations carry noise, as the Disco Maze's wall colours, since every one is new and the set only grows)")]
     public bool CountDistinctObservations { get; init; } = true;
 
+    [Param("write the replay table into the run directory with every run checkpoint, and refill it from there on --resume (replay/table.ckpt; capacity times item size on disk)")]
+    public bool CheckpointReplay { get; init; }
+
     [Param("finished episodes per actor metrics line", Min = 1, Max = 1_000_000)]
     public int EpisodesPerReport { get; init; } = 64;
 

@@ -32,15 +32,17 @@ public abstract class NguReplay
     /// <summary>The newest parameters a previous learner of this run published, if any (cluster only).</summary>
     public virtual ParameterSnapshot? LatestPublished(torch.Device device) => null;
 
-    /// <summary>With every run checkpoint: a cluster whose shards have a checkpoint directory checkpoints them (in-process
-    /// replay is not part of run checkpoints: a resumed run refills it).</summary>
+    /// <summary>With every run checkpoint: the in-process table when <see cref="NguAgentConfig.CheckpointReplay"/> is set,
+    /// a cluster's shards when they have a checkpoint directory.</summary>
     public virtual void Checkpoint() { }
 
     /// <summary>Extra actor metrics (a cluster reports lost items).</summary>
     public virtual IEnumerable<KeyValuePair<string, double>> Metrics() => [];
 
     public static NguReplay Create(NguConfig config, NguAgentConfig agent, SequenceLayout layout, RunPlan plan) =>
-        plan.Cluster is { } cluster ? new Clustered(agent, layout, cluster, plan.Seed) : new Local(agent, layout, plan.Seed);
+        plan.Cluster is { } cluster ? new Clustered(agent, layout, cluster, plan.Seed)
+        : new Local(agent, layout, plan.Seed, agent.CheckpointReplay && plan.Directory is { } d ? Path.Combine(d, "replay", "table.ckpt") : null,
+            resume: plan.Resume is not null);
 
     /// <summary>The run's sharded table as the learner and every actor host see it (same spec, so any may configure it first).</summary>
     public static Task<ShardedReplay> Connect(IGrainFactory grains, NguAgentConfig agent, SequenceLayout layout, string runName, int shards, int seed,
@@ -58,11 +60,44 @@ public abstract class NguReplay
     public static ParameterSnapshot ToSnapshot(SnapshotData data, torch.Device device) =>
         new(data.Version, [.. data.Tensors.Select(t => t.ToTensor(device))]);
 
-    sealed class Local(NguAgentConfig agent, SequenceLayout layout, int seed) : NguReplay
+    /// <summary>
+    /// The in-process table. With a checkpoint path it is written there (atomically, checksummed) with every run
+    /// checkpoint, and a resumed run starts from it; a damaged file is reported and the run starts with an empty
+    /// replay (replay is experience, not state the learner cannot rebuild).
+    /// </summary>
+    sealed class Local : NguReplay
     {
-        readonly ReplayTable table = new(new TableOptions(layout.Items, agent.ReplayCapacity, Sampler.Prioritized(agent.PriorityExponent),
-            RateLimiterOptions.SampleToInsertRatio(agent.SamplesPerInsert, agent.MinReplay, agent.RateErrorBuffer),
-            ImportanceExponent: agent.ImportanceExponent, Seed: seed).Validate());
+        readonly ReplayTable table;
+        readonly string? path;
+
+        public Local(NguAgentConfig agent, SequenceLayout layout, int seed, string? path, bool resume)
+        {
+            this.path = path;
+            var options = new TableOptions(layout.Items, agent.ReplayCapacity, Sampler.Prioritized(agent.PriorityExponent),
+                RateLimiterOptions.SampleToInsertRatio(agent.SamplesPerInsert, agent.MinReplay, agent.RateErrorBuffer),
+                ImportanceExponent: agent.ImportanceExponent, Seed: seed).Validate();
+            table = resume && path is not null && File.Exists(path) ? RestoreOrEmpty(path, options) : new ReplayTable(options);
+        }
+
+        static ReplayTable RestoreOrEmpty(string path, TableOptions options)
+        {
+            try
+            {
+                return ReplayTable.Restore(path, options);
+            }
+            catch (Exception e) when (e is Stages.Checkpoints.CorruptCheckpointException or CheckpointMismatchException)
+            {
+                Console.Error.WriteLine($"warning: {e.Message}; the resumed run starts with an empty replay");
+                return new ReplayTable(options);
+            }
+        }
+
+        public override void Checkpoint()
+        {
+            if (path is null) return;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            table.Checkpoint(path);
+        }
 
         public override ITargetBlock<ItemBatch> Writer(int capacity, CancellationToken cancellation) => table.Writer(capacity, cancellation: cancellation);
 
