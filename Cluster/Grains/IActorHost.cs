@@ -31,7 +31,8 @@ public sealed record ActorProgress(
     [property: Id(8)] bool[] Solved,
     [property: Id(9)] double IntrinsicMean,
     [property: Id(10)] long ReplayLost,
-    [property: Id(11)] int ShardRestarts);
+    [property: Id(11)] int ShardRestarts,
+    [property: Id(12)] int[] Copies);
 
 /// <summary>
 /// Runs a share of a run's actors inside a silo (grain key: run name and host number): vectorised environments, a

@@ -1,5 +1,6 @@
 using Pipeline.Agents.Ngu;
 using Pipeline.Algorithms.Ngu;
+using Pipeline.Environments.Control;
 using Pipeline.Properties.Runs;
 using Pipeline.Recipes;
 using Pipeline.Runs;
@@ -54,16 +55,18 @@ public class NguAgentTests
         Assert.Equal(RunStatus.Completed, first.Result.Status);
         var file = Path.Combine(first.Directory.Path, "replay", "table.ckpt");
         Assert.True(File.Exists(file));
-        double ReplaySizeAfter(RunOutcome run, long step, bool firstAfter) =>
-            MetricsLog.Read(run.Directory.MetricsJsonl).Where(p => p.Phase == "actors" && p.Metric == "replay_size")
-                .Where(p => firstAfter ? p.Step > step : p.Step <= step).Select(p => p.Value) is var values && firstAfter ? values.First() : values.Last();
-        var before = ReplaySizeAfter(first, 20, firstAfter: false);
+        // Replay sizes in file order: a resume appends its reports after the ones it kept.
+        List<double> ReplaySizes(RunOutcome run) =>
+            [.. MetricsLog.Read(run.Directory.MetricsJsonl).Where(p => p.Phase == "actors" && p.Metric == "replay_size").Select(p => p.Value)];
+        var sizes = ReplaySizes(first);
+        var before = sizes[^1];
 
         var resumed = SmallRuns.Run(recipe.Prepare(settings, 5, 40).IfFail(e => throw new InvalidOperationException(string.Join("; ", e))),
             first.Directory, resume: true);
         Assert.Equal(RunStatus.Completed, resumed.Result.Status);
         // The first report after the resume already holds everything the checkpointed table held.
-        Assert.True(ReplaySizeAfter(resumed, 20, firstAfter: true) >= before, $"replay after resume below the {before} held before");
+        var afterResume = ReplaySizes(resumed);
+        Assert.True(afterResume[sizes.Count] >= before, $"replay after resume {afterResume[sizes.Count]} below the {before} held before");
 
         var bytes = File.ReadAllBytes(file);
         bytes[bytes.Length / 2] ^= 0xFF;
@@ -71,7 +74,24 @@ public class NguAgentTests
         var damaged = SmallRuns.Run(recipe.Prepare(settings, 5, 50).IfFail(e => throw new InvalidOperationException(string.Join("; ", e))),
             first.Directory, resume: true);
         Assert.Equal(RunStatus.Completed, damaged.Result.Status);
-        Assert.True(ReplaySizeAfter(damaged, 40, firstAfter: true) < before, "a damaged replay file was not set aside");
+        // Every earlier report is at or before step 40, the checkpoint resumed from, so all are kept and the new ones follow.
+        var afterDamage = ReplaySizes(damaged);
+        Assert.True(afterDamage[afterResume.Count] < before, $"a damaged replay file was not set aside ({afterDamage[afterResume.Count]} items)");
+    }
+
+    [Fact]
+    public void The_episode_report_counts_the_exploitative_policys_episodes_apart()
+    {
+        var report = new EpisodeReport(4, policies: 2);
+        Assert.Null(report.Add(new EpisodeSummary(0, 1, 5, 0.5, Solved: true)));
+        Assert.Null(report.Add(new EpisodeSummary(1, 1, 5, 0.5, Solved: true)));
+        Assert.Null(report.Add(new EpisodeSummary(2, 0, 5, 0.5, Solved: false)));
+        var values = report.Add(new EpisodeSummary(3, 0, 5, 0.5, Solved: false))!.ToDictionary(v => v.Key, v => v.Value);
+        // Copies 0 and 2 act with policy 0 (beta = 0); one of their two episodes was solved.
+        Assert.Equal(2, values["exploit_episodes"]);
+        Assert.Equal(1, values["exploit_solved_total"]);
+        Assert.Equal(2, values["solved_total"]);
+        Assert.DoesNotContain("exploit_episodes", new EpisodeReport(1).Add(new EpisodeSummary(0, 1, 5, 0.5, true))!.Select(v => v.Key));
     }
 
     [Fact]

@@ -127,7 +127,8 @@ public sealed class ActorHostGrain : Grain, IActorHost
         {
             var progress = new ActorProgress(RuntimeIdentity, running is { IsCompleted: false }, failure, inference?.Forwarded ?? 0, inference?.Version ?? -1,
                 [.. finished.Select(e => e.Return)], [.. finished.Select(e => e.Length)], [.. finished.Select(e => e.VisitedFraction)],
-                [.. finished.Select(e => e.Solved)], inference?.TakeMeanIntrinsic() ?? 0, replay?.Accounting.Lost ?? 0, replay?.Accounting.ShardRestarts ?? 0);
+                [.. finished.Select(e => e.Solved)], inference?.TakeMeanIntrinsic() ?? 0, replay?.Accounting.Lost ?? 0, replay?.Accounting.ShardRestarts ?? 0,
+                [.. finished.Select(e => e.Copy)]);
             finished.Clear();
             return Task.FromResult(progress);
         }

@@ -17,9 +17,9 @@ namespace Pipeline.Agents.Ngu;
 /// </summary>
 public static class NguActorHosts
 {
-    static readonly ActorProgress Idle = new("", false, null, 0, -1, [], [], [], [], 0, 0, 0);
+    static readonly ActorProgress Idle = new("", false, null, 0, -1, [], [], [], [], 0, 0, 0, []);
 
-    public static async IAsyncEnumerable<RunEvent> Run(ClusterDeployment cluster, NguAgentConfig agent, int seed, long[] updates, NguReplay replay,
+    public static async IAsyncEnumerable<RunEvent> Run(ClusterDeployment cluster, NguAgentConfig agent, int policies, int seed, long[] updates, NguReplay replay,
         CancellationToken learnerDone, [EnumeratorCancellation] CancellationToken cancellation)
     {
         var silos = (await cluster.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false)).Keys
@@ -48,7 +48,7 @@ public static class NguActorHosts
         yield return new FileEvent(0, "actor-hosts.txt", Encoding.UTF8.GetBytes(string.Join("\n",
             placed.Select((silo, i) => $"{cluster.RunName}/actors-{i} copies {i * agent.Copies / count}..{(i + 1) * agent.Copies / count - 1} on {silo}")) + "\n"));
 
-        var report = new EpisodeReport(agent.EpisodesPerReport);
+        var report = new EpisodeReport(agent.EpisodesPerReport, policies);
         var progress = new ActorProgress[count];
         var unreachableSince = new DateTime?[count];
         var restarts = 0;
@@ -91,11 +91,11 @@ public static class NguActorHosts
             var polled = await Task.WhenAll(hosts.Select((h, i) => Poll(h, i, stopping))).ConfigureAwait(false);
             // An unreachable host keeps its last counters but has finished no new episodes.
             for (var i = 0; i < count; i++)
-                progress[i] = polled[i] ?? (progress[i] ?? Idle) with { Running = false, Returns = [], Lengths = [], Visited = [], Solved = [] };
+                progress[i] = polled[i] ?? (progress[i] ?? Idle) with { Running = false, Returns = [], Lengths = [], Visited = [], Solved = [], Copies = [] };
             if (progress.FirstOrDefault(p => p.Failure is not null) is { } failed) throw new InvalidOperationException(failed.Failure);
             foreach (var p in progress)
                 for (var e = 0; e < p.Returns.Length; e++)
-                    if (report.Add(new EpisodeSummary(0, p.Returns[e], p.Lengths[e], p.Visited[e], p.Solved[e])) is { } values)
+                    if (report.Add(new EpisodeSummary(p.Copies[e], p.Returns[e], p.Lengths[e], p.Visited[e], p.Solved[e])) is { } values)
                         yield return new MetricsEvent(Interlocked.Read(ref updates[0]), "actors",
                         [
                             .. values, new("intrinsic_mean", progress.Average(x => x.IntrinsicMean)), new("replay_size", replay.Size),

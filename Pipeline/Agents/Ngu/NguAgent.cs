@@ -29,10 +29,10 @@ public static class NguAgent
         var table = NguReplay.Create(config, agent, layout, plan);
         var store = plan.Own(new ParameterStore<ParameterSnapshot>());
         var learnerDone = plan.Own(new CancellationTokenSource());
-        var updates = new long[1];
+        var updates = new[] { plan.StartStep }; // actor metrics are tagged with the learner's updates; a resumed run starts at its checkpoint
         var priorities = new RecentMaximum(agent.PriorityWindow);
         var actors = plan.Cluster is { ActorsOnSilos: true } cluster
-            ? Source.From<RunEvent>("actor hosts", cancellation => NguActorHosts.Run(cluster, agent, plan.Seed, updates, table, learnerDone.Token, cancellation))
+            ? Source.From<RunEvent>("actor hosts", cancellation => NguActorHosts.Run(cluster, agent, config.Policies, plan.Seed, updates, table, learnerDone.Token, cancellation))
             : Source.From<RunEvent>("actors", cancellation => Act(config, agent, plan.Seed, layout, table, store, device, updates, priorities, learnerDone.Token, cancellation));
         var samples = table.Samples(BatchPool.Samples(layout.Items, config.BatchSize), plan.LastStep - plan.StartStep)
             .OnCompleted(learnerDone.CancelAsync);
@@ -89,7 +89,7 @@ public static class NguAgent
     {
         using var both = CancellationTokenSource.CreateLinkedTokenSource(learnerDone, cancellation);
         var events = Channel.CreateUnbounded<RunEvent>();
-        var report = new EpisodeReport(agent.EpisodesPerReport);
+        var report = new EpisodeReport(agent.EpisodesPerReport, config.Policies);
         var distinct = agent.CountDistinctObservations ? new DistinctObservations() : null;
         using var inference = new InferenceServer(config, agent, store, seed, device);
         var writer = table.Writer(2 * agent.ActorGroups, both.Token);
