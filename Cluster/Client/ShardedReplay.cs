@@ -35,7 +35,7 @@ public sealed class ShardedReplay
         Options = options.Validate();
         Layout = spec.Layout();
         shards = [.. Enumerable.Range(0, options.Shards).Select(i => grains.GetGrain<IReplayShard>(ShardName(spec.Table, i)))];
-        state = [.. Enumerable.Range(0, options.Shards).Select(_ => new ShardState())];
+        state = [.. Enumerable.Range(0, options.Shards).Select(_ => new ShardState(spec.CheckpointDirectory is not null))];
         random = new Random(unchecked((int)(options.Seed * 2_654_435_761L)));
     }
 
@@ -100,7 +100,12 @@ public sealed class ShardedReplay
             var receipt = await CallAsync(shard, s => s.Insert(chunk), cancellation).ConfigureAwait(false);
             Acknowledge(shard, receipt);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            Interlocked.Add(ref lostInFlight, chunk.Count); // sent, but whether it landed is unknown
+            throw;
+        }
+        catch (Exception)
         {
             Interlocked.Add(ref lostInFlight, chunk.Count);
             if (!Options.ContinueAfterLoss) throw;
@@ -186,9 +191,13 @@ public sealed class ShardedReplay
         Task.WhenAll(Enumerable.Range(0, shards.Length).Select(async i =>
         {
             var status = await CallAsync(i, s => s.Status(), cancellation).ConfigureAwait(false);
-            if (status.Configured) return status;
-            await ConfigureAsync(i).ConfigureAwait(false);
-            return await CallAsync(i, s => s.Status(), cancellation).ConfigureAwait(false);
+            if (!status.Configured)
+            {
+                await ConfigureAsync(i).ConfigureAwait(false);
+                status = await CallAsync(i, s => s.Status(), cancellation).ConfigureAwait(false);
+            }
+            Observe(i, status);
+            return status;
         }));
 
     /// <summary>Checkpoints every shard on its silo; returns the files' paths.</summary>
@@ -196,7 +205,8 @@ public sealed class ShardedReplay
     {
         var written = await Task.WhenAll(Enumerable.Range(0, shards.Length).Select(i => CallAsync(i, s => s.Checkpoint(), cancellation))).ConfigureAwait(false);
         for (var i = 0; i < written.Length; i++)
-            lock (state[i]) state[i].Covered(written[i].Inserts);
+            lock (state[i])
+                if (state[i].Incarnation == written[i].Incarnation) state[i].Covered(written[i].Inserts);
         return [.. written.Select(w => w.Path)];
     }
 
@@ -260,9 +270,8 @@ public sealed class ShardedReplay
                 while (s < counts.Length - 1 && (u -= weights[s]) >= 0) s++;
                 counts[s]++;
             }
-        var chunks = await Task.WhenAll(counts.Select((c, s) => c == 0 ? Task.FromResult<SampledChunk?>(null)
-            : CallAsync(s, g => g.Sample(c), cancellation).ContinueWith(t => (SampledChunk?)t.Result, cancellation,
-                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default))).ConfigureAwait(false);
+        var chunks = await Task.WhenAll(counts.Select(async (c, s) =>
+            c == 0 ? null : (SampledChunk?)await CallAsync(s, g => g.Sample(c), cancellation).ConfigureAwait(false))).ConfigureAwait(false);
         var n = 0;
         for (var s = 0; s < chunks.Length; s++)
         {
@@ -307,31 +316,38 @@ public sealed class ShardedReplay
         var s = state[shard];
         lock (s)
         {
-            if (receipt.Incarnation == s.Incarnation) s.Add(receipt);
-            else s.Early.Add(receipt); // overtook its shard's reconfiguration; applied when that is seen
+            Note(s, s.Observe(receipt.Incarnation, receipt.RestoredInserts, null));
+            Interlocked.Add(ref lostWithShards, s.Add(receipt));
         }
+    }
+
+    /// <summary>Counts what a newly seen activation of a shard means: a restart, and the items lost with its predecessor.</summary>
+    void Note(ShardState s, (bool Restarted, long Lost) seen)
+    {
+        if (!seen.Restarted) return;
+        Interlocked.Increment(ref restarts);
+        Interlocked.Add(ref lostWithShards, seen.Lost);
+    }
+
+    void Observe(int shard, ShardStatus status)
+    {
+        var s = state[shard];
+        lock (s) Note(s, s.Observe(status.Incarnation, status.RestoredInserts, status.Silo));
     }
 
     async Task ConfigureAsync(int shard)
     {
-        var status = await shards[shard].Configure(Spec).ConfigureAwait(false);
-        var s = state[shard];
-        lock (s)
+        ShardStatus status;
+        try
         {
-            if (status.Incarnation == s.Incarnation) return;
-            if (s.Incarnation != Guid.Empty)
-            {
-                // The previous activation died. Its successor restored the items its checkpoint held, the first
-                // status.Inserts of the shard's inserts; what this client had acknowledged beyond them is lost.
-                var lost = s.DropAbove(status.Inserts);
-                Interlocked.Add(ref lostWithShards, lost);
-                Interlocked.Increment(ref restarts);
-            }
-            s.Incarnation = status.Incarnation;
-            s.Silo = status.Silo;
-            foreach (var receipt in s.Early.Where(r => r.Incarnation == status.Incarnation)) s.Add(receipt);
-            s.Early.RemoveAll(r => r.Incarnation == status.Incarnation);
+            status = await shards[shard].Configure(Spec).ConfigureAwait(false);
         }
+        catch (Exception e) when (e is not OperationCanceledException and not ArgumentException and not InvalidOperationException)
+        {
+            throw new ClusterCallException(
+                $"replay shard '{ShardName(Spec.Table, shard)}' (last on {state[shard].Silo ?? "an unknown silo"}) could not be configured: {e.GetType().Name}: {e.Message}", e);
+        }
+        Observe(shard, status);
     }
 
     /// <summary>Calls shard <paramref name="shard"/>; configures it again once if it lost its silo; names the shard on failure.</summary>
@@ -374,32 +390,60 @@ public sealed class ShardedReplay
         }
     }
 
-    /// <summary>This client's acknowledged inserts into one shard, as ranges of the shard's insert index.</summary>
-    sealed class ShardState
+    /// <summary>
+    /// This client's view of one shard: the activation it last saw, and what it has acknowledged. With a checkpoint
+    /// directory, the acknowledged inserts not yet covered by the activation's checkpoint are kept as ranges of the
+    /// shard's insert index (what a successor restores is the first RestoredInserts inserts); without one, a dead
+    /// activation takes everything this client gave it.
+    /// </summary>
+    sealed class ShardState(bool trackRanges)
     {
-        readonly List<(long End, int Count)> acks = [];
+        readonly Queue<(long End, int Count)> uncovered = new();
+        readonly HashSet<Guid> past = [];
+        long intoCurrent, restored;
         public Guid Incarnation;
         public long Acknowledged;
         public string? Silo;
-        public readonly List<InsertReceipt> Early = [];
 
-        public void Add(InsertReceipt receipt)
+        /// <summary>Sees activation <paramref name="incarnation"/>; a new one after another means a restart, with the
+        /// predecessor's acknowledged items beyond what the new one restored lost.</summary>
+        public (bool Restarted, long Lost) Observe(Guid incarnation, long restoredInserts, string? silo)
         {
-            acks.Add((receipt.InsertedByShard, receipt.Accepted));
-            Acknowledged += receipt.Accepted;
-        }
-
-        /// <summary>Forgets (and returns the count of) acknowledged items whose insert index is above <paramref name="restored"/>.</summary>
-        public long DropAbove(long restored)
-        {
+            if (silo is not null && incarnation == Incarnation) Silo = silo;
+            if (incarnation == Incarnation || past.Contains(incarnation)) return (false, 0);
+            var first = Incarnation == Guid.Empty;
             var lost = 0L;
-            foreach (var (end, count) in acks) lost += Math.Clamp(end - restored, 0, count);
-            acks.RemoveAll(a => a.End > restored);
-            Acknowledged -= lost;
-            return lost;
+            if (!first)
+            {
+                past.Add(Incarnation);
+                lost = trackRanges ? uncovered.Sum(a => Math.Clamp(a.End - restoredInserts, 0, a.Count)) : intoCurrent;
+                Acknowledged -= lost;
+            }
+            uncovered.Clear(); // the rest is in the checkpoint the new activation restored, and stays in that file
+            (Incarnation, restored, intoCurrent) = (incarnation, restoredInserts, 0);
+            if (silo is not null) Silo = silo;
+            return (!first, lost);
         }
 
-        /// <summary>A checkpoint holds the first <paramref name="inserts"/> inserts: acknowledgements up to there need no tracking.</summary>
-        public void Covered(long inserts) => acks.RemoveAll(a => a.End <= inserts);
+        /// <summary>Records a receipt; returns the items lost at once (a late receipt from an activation already replaced).</summary>
+        public long Add(InsertReceipt receipt)
+        {
+            if (receipt.Incarnation != Incarnation)
+                return Math.Clamp(receipt.InsertedByShard - restored, 0, receipt.Accepted); // from a past activation
+            Acknowledged += receipt.Accepted;
+            intoCurrent += receipt.Accepted;
+            if (trackRanges)
+            {
+                uncovered.Enqueue((receipt.InsertedByShard, receipt.Accepted));
+                Covered(receipt.CheckpointedInserts);
+            }
+            return 0;
+        }
+
+        /// <summary>A checkpoint of the current activation holds its first <paramref name="inserts"/> inserts.</summary>
+        public void Covered(long inserts)
+        {
+            while (uncovered.Count > 0 && uncovered.Peek().End <= inserts) uncovered.Dequeue();
+        }
     }
 }

@@ -48,6 +48,15 @@ public sealed record ItemChunk(
     }
 }
 
-/// <summary>What a shard did with a chunk: how many items it holds now and which activation took them.</summary>
+/// <summary>
+/// What a shard did with a chunk: which activation took it, how many items, the shard's insert count after them (so
+/// the chunk's items are inserts InsertedByShard - Accepted + 1 .. InsertedByShard), the inserts that activation
+/// restored from a checkpoint when it started, and the inserts its last checkpoint holds.
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record InsertReceipt([property: Id(0)] Guid Incarnation, [property: Id(1)] int Accepted, [property: Id(2)] long InsertedByShard);
+public sealed record InsertReceipt(
+    [property: Id(0)] Guid Incarnation,
+    [property: Id(1)] int Accepted,
+    [property: Id(2)] long InsertedByShard,
+    [property: Id(3)] long RestoredInserts,
+    [property: Id(4)] long CheckpointedInserts);

@@ -27,4 +27,6 @@ public sealed record ShardStatus(
     [property: Id(7)] long Deletes,
     [property: Id(8)] double WeightTotal,
     [property: Id(9)] long SkippedPriorityUpdates,
-    [property: Id(10)] int RestoredItems);
+    [property: Id(10)] int RestoredItems,
+    [property: Id(11)] long RestoredInserts,
+    [property: Id(12)] long CheckpointedInserts);

@@ -28,6 +28,8 @@ public sealed record TensorData([property: Id(0)] long[] Shape, [property: Id(1)
 /// A versioned set of parameters (a learner's snapshot) as plain data, with the priority new replay items should get
 /// (the recent maximum of the learner's priorities: actors elsewhere cannot see it otherwise).
 /// </summary>
+/// <param name="Epoch">which start of the learner published it: a learner that restarts from an older checkpoint
+/// publishes lower versions under a new epoch, which replace the abandoned ones.</param>
 [GenerateSerializer, Immutable]
 public sealed record SnapshotData([property: Id(0)] long Version, [property: Id(1)] TensorData[] Tensors, [property: Id(2)] string Publisher,
-    [property: Id(3)] double InsertPriority = 1.0);
+    [property: Id(3)] double InsertPriority = 1.0, [property: Id(4)] Guid Epoch = default);

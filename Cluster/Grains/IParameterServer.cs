@@ -4,15 +4,16 @@ namespace Pipeline.Cluster.Grains;
 
 /// <summary>
 /// The latest parameters of a run (grain key: the run's name). The learner publishes versioned snapshots; actors
-/// pull the newest when theirs is older. Versions only go up: an older snapshot is refused.
+/// pull the newest when theirs is older. Within one learner epoch versions only go up (an older snapshot is
+/// refused); a snapshot of another epoch (the learner restarted, perhaps from an older checkpoint) replaces the held one.
 /// </summary>
 public interface IParameterServer : IGrainWithStringKey
 {
-    /// <summary>Keeps <paramref name="snapshot"/> if its version is newer than the one held; returns the version held afterwards.</summary>
+    /// <summary>Keeps <paramref name="snapshot"/> if it is of another epoch or newer than the one held; returns the version held afterwards.</summary>
     Task<long> Publish(SnapshotData snapshot);
 
-    /// <summary>The snapshot held, if its version is greater than <paramref name="known"/>; null otherwise.</summary>
-    Task<SnapshotData?> ReadIfNewer(long known);
+    /// <summary>The snapshot held, if its epoch is not <paramref name="epoch"/> or its version is greater than <paramref name="known"/>; null otherwise.</summary>
+    Task<SnapshotData?> ReadIfNewer(Guid epoch, long known);
 
     /// <summary>The version held (0 before the first publish).</summary>
     Task<long> Version();

@@ -23,8 +23,9 @@ public interface IReplayShard : IGrainWithStringKey
 
     Task<ShardStatus> Status();
 
-    /// <summary>Writes the shard's checkpoint into its checkpoint directory; returns the file's path and the inserts it holds.</summary>
-    Task<(string Path, long Inserts)> Checkpoint();
+    /// <summary>Writes the shard's checkpoint into its checkpoint directory; returns the file's path, the inserts it holds
+    /// and the activation that wrote it.</summary>
+    Task<(string Path, long Inserts, Guid Incarnation)> Checkpoint();
 
     /// <summary>Every item held, oldest first, with its key (for tests and inspection of small tables).</summary>
     Task<(long[] Keys, ItemChunk Items)> ReadAll();

@@ -11,11 +11,12 @@ public sealed class ParameterServerGrain : Grain, IParameterServer
     public Task<long> Publish(SnapshotData snapshot)
     {
         if (snapshot.Version < 1) throw new ArgumentException($"parameter version {snapshot.Version} from {snapshot.Publisher} must be at least 1");
-        if (latest is null || snapshot.Version > latest.Version) latest = snapshot;
+        if (latest is null || snapshot.Epoch != latest.Epoch || snapshot.Version > latest.Version) latest = snapshot;
         return Task.FromResult(latest.Version);
     }
 
-    public Task<SnapshotData?> ReadIfNewer(long known) => Task.FromResult(latest is not null && latest.Version > known ? latest : null);
+    public Task<SnapshotData?> ReadIfNewer(Guid epoch, long known) =>
+        Task.FromResult(latest is not null && (latest.Epoch != epoch || latest.Version > known) ? latest : null);
 
     public Task<long> Version() => Task.FromResult(latest?.Version ?? 0);
 }

@@ -17,12 +17,13 @@ public sealed class ReplayShardGrain : Grain, IReplayShard
     ReplayTable? table;
     ItemBatch? inbox;
     int restored;
+    long restoredInserts, checkpointedInserts;
 
     string Name => this.GetPrimaryKeyString();
 
     int ShardNumber => int.TryParse(Name[(Name.LastIndexOf('/') + 1)..], out var n) ? n : 0;
 
-    public Task<ShardStatus> Configure(ShardSpec wanted)
+    public async Task<ShardStatus> Configure(ShardSpec wanted)
     {
         wanted.Validate();
         if (wanted.Protocol != ClusterProtocol.Version)
@@ -32,15 +33,31 @@ public sealed class ReplayShardGrain : Grain, IReplayShard
         {
             if (!SameSpec(spec, wanted))
                 throw new InvalidOperationException($"replay shard '{Name}' on {RuntimeIdentity} was configured differently: {Describe(spec)} vs {Describe(wanted)}");
-            return Status();
+            return await Status();
         }
         var options = wanted.TableOptions(ShardNumber);
         var path = CheckpointPath(wanted);
-        table = path is not null && File.Exists(path) ? ReplayTable.Restore(path, options) : new ReplayTable(options);
+        // Reading a large checkpoint off the grain's scheduler thread (the grain is not reentrant: no call interleaves).
+        table = path is not null && File.Exists(path) ? await Task.Run(() => RestoreOrEmpty(path, options)) : new ReplayTable(options);
         restored = table.Size;
+        restoredInserts = checkpointedInserts = table.Info().Counters.Inserts;
         inbox = new ItemBatch(options.Layout, 1);
         spec = wanted;
-        return Status();
+        return await Status();
+    }
+
+    /// <summary>A damaged or foreign checkpoint leaves the shard empty (its items count as lost), not unusable.</summary>
+    ReplayTable RestoreOrEmpty(string path, TableOptions options)
+    {
+        try
+        {
+            return ReplayTable.Restore(path, options);
+        }
+        catch (Exception e) when (e is Stages.Checkpoints.CorruptCheckpointException or CheckpointMismatchException)
+        {
+            Console.Error.WriteLine($"warning: replay shard '{Name}': {e.Message}; starting empty");
+            return new ReplayTable(options);
+        }
     }
 
     public Task<InsertReceipt> Insert(ItemChunk chunk)
@@ -52,7 +69,7 @@ public sealed class ReplayShardGrain : Grain, IReplayShard
         var accepted = table.TryInsert(inbox);
         if (accepted != chunk.Count)
             throw new InvalidOperationException($"replay shard '{Name}' took {accepted} of {chunk.Count} items of chunk {chunk.Producer}#{chunk.Sequence}");
-        return Task.FromResult(new InsertReceipt(incarnation, accepted, table.Info().Counters.Inserts));
+        return Task.FromResult(new InsertReceipt(incarnation, accepted, table.Info().Counters.Inserts, restoredInserts, checkpointedInserts));
     }
 
     public Task<SampledChunk> Sample(int count)
@@ -70,19 +87,21 @@ public sealed class ReplayShardGrain : Grain, IReplayShard
 
     public Task<ShardStatus> Status()
     {
-        if (table is null) return Task.FromResult(new ShardStatus(ShardNumber, RuntimeIdentity, incarnation, false, 0, 0, 0, 0, 0, 0, 0));
+        if (table is null) return Task.FromResult(new ShardStatus(ShardNumber, RuntimeIdentity, incarnation, false, 0, 0, 0, 0, 0, 0, 0, 0, 0));
         var info = table.Info();
         return Task.FromResult(new ShardStatus(ShardNumber, RuntimeIdentity, incarnation, true, info.Size, info.Counters.Inserts,
-            info.Counters.Samples, info.Counters.Deletes, info.PriorityTotal, info.SkippedPriorityUpdates, restored));
+            info.Counters.Samples, info.Counters.Deletes, info.PriorityTotal, info.SkippedPriorityUpdates, restored, restoredInserts, checkpointedInserts));
     }
 
-    public Task<(string Path, long Inserts)> Checkpoint()
+    public async Task<(string Path, long Inserts, Guid Incarnation)> Checkpoint()
     {
         var (table, spec) = Configured();
         var path = CheckpointPath(spec) ?? throw new InvalidOperationException($"replay shard '{Name}' has no checkpoint directory");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        table.Checkpoint(path);
-        return Task.FromResult((path, table.Info().Counters.Inserts));
+        var inserts = table.Info().Counters.Inserts; // no insert interleaves: the grain is not reentrant
+        await Task.Run(() => table.Checkpoint(path)); // the file write off the scheduler thread
+        checkpointedInserts = inserts;
+        return (path, inserts, incarnation);
     }
 
     public Task<(long[] Keys, ItemChunk Items)> ReadAll()

@@ -22,13 +22,19 @@ public sealed class ParameterServerTests(ClusterFixture fixture)
         Assert.Equal(1, await server.Publish(Snapshot(1, 10)));
         Assert.Equal(3, await server.Publish(Snapshot(3, 30)));
         Assert.Equal(3, await server.Publish(Snapshot(2, 20))); // a late, older snapshot does not replace a newer one
-        Assert.Null(await server.ReadIfNewer(3));
+        Assert.Null(await server.ReadIfNewer(Guid.Empty, 3));
         // A learner that restarts knows version 0 and resumes from the latest.
-        var latest = await fixture.Cluster.Client.GetGrain<IParameterServer>("run-a").ReadIfNewer(0);
+        var latest = await fixture.Cluster.Client.GetGrain<IParameterServer>("run-a").ReadIfNewer(Guid.Empty, 0);
         Assert.NotNull(latest);
         Assert.Equal(3, latest.Version);
         Assert.Equal([30f, 31, 32, 33, 34, 35], latest.Tensors[0].Values);
         await Assert.ThrowsAnyAsync<ArgumentException>(() => server.Publish(Snapshot(0, 1)));
+        // A learner restarted from an older checkpoint publishes under a new epoch: its lower version replaces 3,
+        // and a reader that holds epoch 0's version 3 is told.
+        var restarted = Guid.NewGuid();
+        Assert.Equal(2, await server.Publish(Snapshot(2, 20) with { Epoch = restarted }));
+        Assert.Equal(2, (await server.ReadIfNewer(Guid.Empty, 3))!.Version);
+        Assert.Null(await server.ReadIfNewer(restarted, 2));
     }
 
     [Fact]

@@ -166,4 +166,21 @@ public sealed class ShardedReplayTests(ClusterFixture fixture)
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task After_a_restart_every_client_counts_its_own_losses_whoever_reaches_the_shard_first()
+    {
+        var spec = ClusterFixture.Spec("two-clients", 64);
+        var a = await ShardedReplay.ConnectAsync(fixture.Cluster.Client, spec, Options(1, seed: 1));
+        var b = await ShardedReplay.ConnectAsync(fixture.Cluster.Client, spec, Options(1, seed: 2));
+        using (var batch = ClusterFixture.Items(a.Layout, [(1, 1.0), (2, 1.0), (3, 1.0)])) await a.InsertAsync(batch);
+        using (var batch = ClusterFixture.Items(b.Layout, [(4, 1.0)])) await b.InsertAsync(batch);
+        await fixture.Cluster.DeactivateAsync(fixture.Cluster.Client.GetGrain<IReplayShard>(ShardedReplay.ShardName("two-clients", 0)));
+        // B reaches the new activation first (and configures it); A learns of the restart from its next receipt.
+        using (var batch = ClusterFixture.Items(b.Layout, [(5, 1.0), (6, 1.0)])) await b.InsertAsync(batch);
+        using (var batch = ClusterFixture.Items(a.Layout, [(7, 1.0)])) await a.InsertAsync(batch);
+        Assert.Equal(new ReplayAccounting(1, 0, 3, 1), a.Accounting);
+        Assert.Equal(new ReplayAccounting(2, 0, 1, 1), b.Accounting);
+        Assert.Equal([5, 6, 7], (await ClusterFixture.Held(a)).Select(h => h.Id).Order());
+    }
 }

@@ -77,7 +77,8 @@ public sealed class ActorGroup(NguConfig config, IVectorEnvironment environment,
                 if (!await replay.SendAsync(batch, cancellation).ConfigureAwait(false))
                 {
                     batch.Dispose();
-                    return;
+                    if (cancellation.IsCancellationRequested || replay.Completion.Exception is not { } failed) return;
+                    throw new InvalidOperationException($"the replay writer stopped accepting sequences: {failed.GetBaseException().Message}", failed);
                 }
             }
         }

@@ -31,10 +31,10 @@ public sealed class ActorHostGrain : Grain, IActorHost
     long lastContact = Environment.TickCount64;
 
     /// <summary>
-    /// Actors stop when the learner has not asked for 30 s: a learner that died, or an activation the cluster has
+    /// Actors stop when the learner has not asked for 60 s: a learner that died, or an activation the cluster has
     /// replaced by another (after a silo's death the directory may point elsewhere) must not keep acting forever.
     /// </summary>
-    static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
 
     void Touch() => Interlocked.Exchange(ref lastContact, Environment.TickCount64);
 
@@ -81,12 +81,22 @@ public sealed class ActorHostGrain : Grain, IActorHost
         var writer = sharded.Writer(token);
         var poll = Task.Run(async () =>
         {
+            var (epoch, known) = (Guid.Empty, -1L);
             while (!token.IsCancellationRequested)
             {
-                if (await server.ReadIfNewer(Math.Max(0, store.Version)) is { } data)
+                try
                 {
-                    store.Publish(NguReplay.ToSnapshot(data, device), data.Version);
-                    Volatile.Write(ref insertPriority, data.InsertPriority);
+                    if (await server.ReadIfNewer(epoch, known) is { } data)
+                    {
+                        // The local store's versions only go up: a restarted learner's lower versions take the next number.
+                        store.Publish(NguReplay.ToSnapshot(data, device), Math.Max(data.Version, store.Version + 1));
+                        (epoch, known) = (data.Epoch, data.Version);
+                        Volatile.Write(ref insertPriority, data.InsertPriority);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The parameter server's silo died: its next activation gets the learner's next snapshot. Keep acting.
                 }
                 await Task.Delay(100, token);
             }
@@ -109,10 +119,13 @@ public sealed class ActorHostGrain : Grain, IActorHost
         }, () => Volatile.Read(ref insertPriority), null, token);
         try
         {
-            await Task.WhenAll([.. groups, poll, lease]);
+            await Task.WhenAll(groups); // they end when stopped, or fail (a writer that stopped accepting fails them)
         }
         finally
         {
+            stop?.Cancel();
+            try { await Task.WhenAll(poll, lease); }
+            catch (OperationCanceledException) { }
             writer.Complete();
             try { await writer.Completion; }
             catch (OperationCanceledException) { }
@@ -141,6 +154,18 @@ public sealed class ActorHostGrain : Grain, IActorHost
         var last = await TakeProgress();
         DeactivateOnIdle();
         return last;
+    }
+
+    /// <summary>A deactivated host (its silo shutting down, say) stops its actors rather than leaving them orphaned.</summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        stop?.Cancel();
+        if (running is not null)
+        {
+            try { await running.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken); }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException) { }
+        }
+        stop?.Dispose();
     }
 
     static bool Same(ActorAssignment a, ActorAssignment b) =>

@@ -19,6 +19,9 @@ public static class NguActorHosts
 {
     static readonly ActorProgress Idle = new("", false, null, 0, -1, [], [], [], [], 0, 0, 0, []);
 
+    static (long, long, int) Add((long EnvSteps, long Lost, int ShardRestarts) sum, ActorProgress p) =>
+        (sum.EnvSteps + p.EnvSteps, sum.Lost + p.ReplayLost, sum.ShardRestarts + p.ShardRestarts);
+
     public static async IAsyncEnumerable<RunEvent> Run(ClusterDeployment cluster, NguAgentConfig agent, int policies, int seed, long[] updates, NguReplay replay,
         CancellationToken learnerDone, [EnumeratorCancellation] CancellationToken cancellation)
     {
@@ -51,6 +54,7 @@ public static class NguActorHosts
         var report = new EpisodeReport(agent.EpisodesPerReport, policies);
         var progress = new ActorProgress[count];
         var unreachableSince = new DateTime?[count];
+        var lastOfDead = new (long EnvSteps, long Lost, int ShardRestarts)[count];
         var restarts = 0;
 
         // A host whose silo died cannot answer; once the cluster has declared the silo dead the same grain starts on a
@@ -59,10 +63,14 @@ public static class NguActorHosts
         {
             try
             {
-                var p = stopping ? await host.Stop().ConfigureAwait(false) : await host.TakeProgress().ConfigureAwait(false);
+                // Each call is capped, so one unreachable host does not hold up the others (whose leases run meanwhile).
+                var p = stopping ? await host.Stop().WaitAsync(TimeSpan.FromSeconds(40)).ConfigureAwait(false)
+                    : await host.TakeProgress().WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
                 if (!stopping && !p.Running && p.Failure is null)
                 {
-                    await host.Start(assignments[i]).ConfigureAwait(false); // a new activation after its silo died
+                    // A new activation after its silo died: what the old one counted is kept as a base.
+                    if (progress[i] is { } last) lastOfDead[i] = Add(lastOfDead[i], last);
+                    await host.Start(assignments[i]).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
                     Interlocked.Increment(ref restarts);
                 }
                 unreachableSince[i] = null;
@@ -99,8 +107,10 @@ public static class NguActorHosts
                         yield return new MetricsEvent(Interlocked.Read(ref updates[0]), "actors",
                         [
                             .. values, new("intrinsic_mean", progress.Average(x => x.IntrinsicMean)), new("replay_size", replay.Size),
-                            new("parameter_version", progress.Min(x => x.ParameterVersion)), new("env_steps", progress.Sum(x => x.EnvSteps)),
-                            new("replay_lost", progress.Sum(x => x.ReplayLost)), new("replay_shard_restarts", progress.Sum(x => x.ShardRestarts)),
+                            new("parameter_version", progress.Min(x => x.ParameterVersion)),
+                            new("env_steps", progress.Sum(x => x.EnvSteps) + lastOfDead.Sum(x => x.EnvSteps)),
+                            new("replay_lost", progress.Sum(x => x.ReplayLost) + lastOfDead.Sum(x => x.Lost)),
+                            new("replay_shard_restarts", progress.Sum(x => x.ShardRestarts) + lastOfDead.Sum(x => x.ShardRestarts)),
                             new("actor_hosts", progress.Count(x => x.Running)), new("actor_host_restarts", restarts),
                         ]);
         }

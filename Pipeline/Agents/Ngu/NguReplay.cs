@@ -57,8 +57,20 @@ public abstract class NguReplay
     }
 
     /// <summary>Plain data back to a snapshot on <paramref name="device"/>.</summary>
-    public static ParameterSnapshot ToSnapshot(SnapshotData data, torch.Device device) =>
-        new(data.Version, [.. data.Tensors.Select(t => t.ToTensor(device))]);
+    public static ParameterSnapshot ToSnapshot(SnapshotData data, torch.Device device)
+    {
+        var tensors = new List<torch.Tensor>(data.Tensors.Length);
+        try
+        {
+            foreach (var t in data.Tensors) tensors.Add(t.ToTensor(device));
+            return new(data.Version, [.. tensors]);
+        }
+        catch
+        {
+            foreach (var t in tensors) t.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>
     /// The in-process table. With a checkpoint path it is written there (atomically, checksummed) with every run
@@ -138,16 +150,39 @@ public abstract class NguReplay
 
         public override int Size => replay.LastKnownSize;
 
-        public override void Published(ParameterSnapshot snapshot, double insertPriority) =>
-            server.Publish(new SnapshotData(snapshot.Version, [.. snapshot.Values.Select(TensorData.From)], Environment.MachineName, insertPriority))
-                .GetAwaiter().GetResult();
+        readonly Guid epoch = Guid.NewGuid(); // this start of the learner
+
+        /// <summary>
+        /// Sends the snapshot to the parameter server. A failure (the server's silo died) is reported and skipped: the
+        /// next publish, a few updates later, goes to the server's new activation.
+        /// </summary>
+        public override void Published(ParameterSnapshot snapshot, double insertPriority)
+        {
+            try
+            {
+                server.Publish(new SnapshotData(snapshot.Version, [.. snapshot.Values.Select(TensorData.From)], Environment.MachineName, insertPriority, epoch))
+                    .GetAwaiter().GetResult();
+            }
+            catch (Exception e) when (e is not OperationCanceledException and not ArgumentException)
+            {
+                Console.Error.WriteLine($"warning: publishing parameters version {snapshot.Version} failed ({e.GetType().Name}: {e.Message}); the next publish retries");
+            }
+        }
 
         public override ParameterSnapshot? LatestPublished(torch.Device device) =>
-            server.ReadIfNewer(0).GetAwaiter().GetResult() is { } data ? ToSnapshot(data, device) : null;
+            server.ReadIfNewer(Guid.Empty, -1).GetAwaiter().GetResult() is { } data ? ToSnapshot(data, device) : null;
 
         public override void Checkpoint()
         {
-            if (replay.Spec.CheckpointDirectory is not null) replay.CheckpointAsync().GetAwaiter().GetResult();
+            if (replay.Spec.CheckpointDirectory is null) return;
+            try
+            {
+                replay.CheckpointAsync().GetAwaiter().GetResult();
+            }
+            catch (ClusterCallException e)
+            {
+                Console.Error.WriteLine($"warning: checkpointing the replay shards failed: {e.Message}");
+            }
         }
 
         public override IEnumerable<KeyValuePair<string, double>> Metrics()
