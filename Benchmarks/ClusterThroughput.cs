@@ -108,25 +108,8 @@ public static class ClusterThroughput
         return done / elapsed;
     }
 
-    static Process StartSilo(int siloPort, int gatewayPort, int? primary)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
-        var arguments = $"\"{dll}\" cluster silo --port {siloPort} --gateway {gatewayPort}" + (primary is { } p ? $" --primary 127.0.0.1:{p}" : "");
-        var info = new ProcessStartInfo("dotnet", arguments) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        info.Environment["DOTNET_TC_CallCounting"] = "0";
-        var process = Process.Start(info) ?? throw new InvalidOperationException("could not start a silo process");
-        var up = new TaskCompletionSource();
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data?.Contains("silo up", StringComparison.Ordinal) == true) up.TrySetResult();
-            if (e.Data?.StartsWith("error", StringComparison.Ordinal) == true) up.TrySetException(new InvalidOperationException(e.Data));
-        };
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        if (!up.Task.Wait(TimeSpan.FromSeconds(60))) throw new TimeoutException($"the silo on port {siloPort} did not come up in 60 s");
-        return process;
-    }
+    static Process StartSilo(int siloPort, int gatewayPort, int? primary) =>
+        SiloProcess.Start(Path.Combine(AppContext.BaseDirectory, "pipeline.dll"), siloPort, gatewayPort, primary);
 
     static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

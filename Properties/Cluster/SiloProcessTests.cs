@@ -25,26 +25,8 @@ public sealed class SiloProcessTests
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    static Process StartSilo(int port, int gateway, int? primary)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "pipeline.dll");
-        var info = new ProcessStartInfo("dotnet", $"\"{dll}\" cluster silo --port {port} --gateway {gateway}" + (primary is { } p ? $" --primary 127.0.0.1:{p}" : ""))
-        {
-            RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
-        };
-        var process = Process.Start(info)!;
-        var up = new TaskCompletionSource();
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data?.Contains("silo up", StringComparison.Ordinal) == true) up.TrySetResult();
-            if (e.Data?.StartsWith("error", StringComparison.Ordinal) == true) up.TrySetException(new InvalidOperationException(e.Data));
-        };
-        process.OutputDataReceived += (_, _) => { };
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        if (!up.Task.Wait(TimeSpan.FromSeconds(60))) throw new TimeoutException($"silo on port {port} did not start within 60 s");
-        return process;
-    }
+    static Process StartSilo(int port, int gateway, int? primary) =>
+        SiloProcess.Start(Path.Combine(AppContext.BaseDirectory, "pipeline.dll"), port, gateway, primary);
 
     [Fact]
     public async Task Two_silo_processes_run_the_recipes_actors_and_replay_for_a_learner_in_this_process()
