@@ -25,7 +25,7 @@ public sealed class ShardedReplay
     readonly InsertView insertView = new();
     readonly Random random;
     readonly string producer = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
-    long nextShard, nextSequence, lostInFlight, lostWithShards, lastKnownSize, skippedUpdates;
+    long nextShard, nextSequence, lostInFlight, lostWithShards, lastKnownSize, skippedUpdates, abandoned;
     int restarts;
 
     ShardedReplay(IGrainFactory grains, ShardSpec spec, ShardedReplayOptions options)
@@ -80,7 +80,8 @@ public sealed class ShardedReplay
         {
             var acknowledged = 0L;
             foreach (var s in state) lock (s) acknowledged += s.Acknowledged;
-            return new(acknowledged, Interlocked.Read(ref lostInFlight), Interlocked.Read(ref lostWithShards), Volatile.Read(ref restarts));
+            return new(acknowledged, Interlocked.Read(ref lostInFlight), Interlocked.Read(ref lostWithShards), Volatile.Read(ref restarts),
+                Interlocked.Read(ref abandoned));
         }
     }
 
@@ -102,7 +103,7 @@ public sealed class ShardedReplay
         }
         catch (OperationCanceledException)
         {
-            Interlocked.Add(ref lostInFlight, chunk.Count); // sent, but whether it landed is unknown
+            Interlocked.Add(ref abandoned, chunk.Count); // sent, but whether it landed is unknown; the client stopped
             throw;
         }
         catch (Exception)
@@ -316,7 +317,7 @@ public sealed class ShardedReplay
         var s = state[shard];
         lock (s)
         {
-            Note(s, s.Observe(receipt.Incarnation, receipt.RestoredInserts, null));
+            Note(s, s.Observe(receipt.Incarnation, receipt.RestoredInserts, receipt.RestoreFailed, null));
             Interlocked.Add(ref lostWithShards, s.Add(receipt));
         }
     }
@@ -332,7 +333,7 @@ public sealed class ShardedReplay
     void Observe(int shard, ShardStatus status)
     {
         var s = state[shard];
-        lock (s) Note(s, s.Observe(status.Incarnation, status.RestoredInserts, status.Silo));
+        lock (s) Note(s, s.Observe(status.Incarnation, status.RestoredInserts, status.RestoreFailed, status.Silo));
     }
 
     async Task ConfigureAsync(int shard)
@@ -400,14 +401,15 @@ public sealed class ShardedReplay
     {
         readonly Queue<(long End, int Count)> uncovered = new();
         readonly HashSet<Guid> past = [];
+        Guid previous;
         long intoCurrent, restored;
         public Guid Incarnation;
         public long Acknowledged;
         public string? Silo;
 
         /// <summary>Sees activation <paramref name="incarnation"/>; a new one after another means a restart, with the
-        /// predecessor's acknowledged items beyond what the new one restored lost.</summary>
-        public (bool Restarted, long Lost) Observe(Guid incarnation, long restoredInserts, string? silo)
+        /// predecessor's acknowledged items beyond what the new one restored lost (all of them when its restore failed).</summary>
+        public (bool Restarted, long Lost) Observe(Guid incarnation, long restoredInserts, bool restoreFailed, string? silo)
         {
             if (silo is not null && incarnation == Incarnation) Silo = silo;
             if (incarnation == Incarnation || past.Contains(incarnation)) return (false, 0);
@@ -415,8 +417,10 @@ public sealed class ShardedReplay
             var lost = 0L;
             if (!first)
             {
-                past.Add(Incarnation);
-                lost = trackRanges ? uncovered.Sum(a => Math.Clamp(a.End - restoredInserts, 0, a.Count)) : intoCurrent;
+                past.Add(previous = Incarnation);
+                lost = restoreFailed ? Acknowledged
+                    : trackRanges ? uncovered.Sum(a => Math.Clamp(a.End - restoredInserts, 0, a.Count))
+                    : intoCurrent;
                 Acknowledged -= lost;
             }
             uncovered.Clear(); // the rest is in the checkpoint the new activation restored, and stays in that file
@@ -429,7 +433,14 @@ public sealed class ShardedReplay
         public long Add(InsertReceipt receipt)
         {
             if (receipt.Incarnation != Incarnation)
-                return Math.Clamp(receipt.InsertedByShard - restored, 0, receipt.Accepted); // from a past activation
+            {
+                // A late receipt from a replaced activation: what its successor restored survived, the rest is lost;
+                // from an older one still, all of it.
+                var lost = receipt.Incarnation == previous && trackRanges
+                    ? Math.Clamp(receipt.InsertedByShard - restored, 0, receipt.Accepted) : receipt.Accepted;
+                Acknowledged += receipt.Accepted - lost;
+                return lost;
+            }
             Acknowledged += receipt.Accepted;
             intoCurrent += receipt.Accepted;
             if (trackRanges)

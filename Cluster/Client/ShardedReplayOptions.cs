@@ -43,10 +43,11 @@ public sealed record ShardedReplayOptions(
 
 /// <summary>
 /// What happened to every item a client handed to the table: acknowledged by a shard, lost in flight (the call
-/// failed, so the shard may or may not hold it) or lost with a shard (acknowledged by an activation that died and
-/// not in the checkpoint its successor restored).
+/// failed, so the shard may or may not hold it), lost with a shard (acknowledged by an activation that died and
+/// not in the checkpoint its successor restored), or abandoned (its call was cut off by the client's own
+/// cancellation, at shutdown: not a failure).
 /// </summary>
-public readonly record struct ReplayAccounting(long Acknowledged, long LostInFlight, long LostWithShards, int ShardRestarts)
+public readonly record struct ReplayAccounting(long Acknowledged, long LostInFlight, long LostWithShards, int ShardRestarts, long Abandoned = 0)
 {
     public long Lost => LostInFlight + LostWithShards;
 }

@@ -59,4 +59,5 @@ public sealed record InsertReceipt(
     [property: Id(1)] int Accepted,
     [property: Id(2)] long InsertedByShard,
     [property: Id(3)] long RestoredInserts,
-    [property: Id(4)] long CheckpointedInserts);
+    [property: Id(4)] long CheckpointedInserts,
+    [property: Id(5)] bool RestoreFailed);

@@ -29,4 +29,5 @@ public sealed record ShardStatus(
     [property: Id(9)] long SkippedPriorityUpdates,
     [property: Id(10)] int RestoredItems,
     [property: Id(11)] long RestoredInserts,
-    [property: Id(12)] long CheckpointedInserts);
+    [property: Id(12)] long CheckpointedInserts,
+    [property: Id(13)] bool RestoreFailed);

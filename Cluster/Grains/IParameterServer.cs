@@ -5,7 +5,8 @@ namespace Pipeline.Cluster.Grains;
 /// <summary>
 /// The latest parameters of a run (grain key: the run's name). The learner publishes versioned snapshots; actors
 /// pull the newest when theirs is older. Within one learner epoch versions only go up (an older snapshot is
-/// refused); a snapshot of another epoch (the learner restarted, perhaps from an older checkpoint) replaces the held one.
+/// refused); a snapshot of a new epoch (the learner restarted, perhaps from an older checkpoint) replaces the held one,
+/// and the replaced epoch is retired: its late publishes are ignored.
 /// </summary>
 public interface IParameterServer : IGrainWithStringKey
 {

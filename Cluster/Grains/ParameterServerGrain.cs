@@ -7,10 +7,13 @@ namespace Pipeline.Cluster.Grains;
 public sealed class ParameterServerGrain : Grain, IParameterServer
 {
     SnapshotData? latest;
+    readonly HashSet<Guid> retired = [];
 
     public Task<long> Publish(SnapshotData snapshot)
     {
         if (snapshot.Version < 1) throw new ArgumentException($"parameter version {snapshot.Version} from {snapshot.Publisher} must be at least 1");
+        if (retired.Contains(snapshot.Epoch)) return Task.FromResult(latest?.Version ?? 0); // a replaced learner, still publishing
+        if (latest is not null && snapshot.Epoch != latest.Epoch) retired.Add(latest.Epoch);
         if (latest is null || snapshot.Epoch != latest.Epoch || snapshot.Version > latest.Version) latest = snapshot;
         return Task.FromResult(latest.Version);
     }

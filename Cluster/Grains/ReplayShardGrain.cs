@@ -5,8 +5,8 @@ namespace Pipeline.Cluster.Grains;
 
 /// <summary>
 /// A replay shard: one <see cref="ReplayTable"/> per activation. New shards go to the silo with the fewest
-/// activations, so a table's shards spread over the silos. Calls run one at a time (the grain's turns), and none
-/// awaits, so a shard is never interleaved with itself.
+/// activations, so a table's shards spread over the silos. Calls run one at a time (the grain is not reentrant), so a
+/// shard is never interleaved with itself, even where a call awaits its checkpoint file I/O.
 /// </summary>
 [Orleans.Placement.ActivationCountBasedPlacement]
 [CollectionAgeLimit(AlwaysActive = true)] // idle collection would drop the items
@@ -18,6 +18,7 @@ public sealed class ReplayShardGrain : Grain, IReplayShard
     ItemBatch? inbox;
     int restored;
     long restoredInserts, checkpointedInserts;
+    bool restoreFailed;
 
     string Name => this.GetPrimaryKeyString();
 
@@ -46,16 +47,21 @@ public sealed class ReplayShardGrain : Grain, IReplayShard
         return await Status();
     }
 
-    /// <summary>A damaged or foreign checkpoint leaves the shard empty (its items count as lost), not unusable.</summary>
+    /// <summary>
+    /// A damaged checkpoint is moved aside (to <c>.bad</c>) and the shard starts empty, telling its clients that
+    /// everything before is lost. A checkpoint written under other arguments is an error (the caller changed the run).
+    /// </summary>
     ReplayTable RestoreOrEmpty(string path, TableOptions options)
     {
         try
         {
             return ReplayTable.Restore(path, options);
         }
-        catch (Exception e) when (e is Stages.Checkpoints.CorruptCheckpointException or CheckpointMismatchException)
+        catch (Stages.Checkpoints.CorruptCheckpointException e)
         {
-            Console.Error.WriteLine($"warning: replay shard '{Name}': {e.Message}; starting empty");
+            Console.Error.WriteLine($"warning: replay shard '{Name}': {e.Message}; moved to {path}.bad, starting empty");
+            File.Move(path, path + ".bad", overwrite: true);
+            restoreFailed = true;
             return new ReplayTable(options);
         }
     }
@@ -69,7 +75,7 @@ public sealed class ReplayShardGrain : Grain, IReplayShard
         var accepted = table.TryInsert(inbox);
         if (accepted != chunk.Count)
             throw new InvalidOperationException($"replay shard '{Name}' took {accepted} of {chunk.Count} items of chunk {chunk.Producer}#{chunk.Sequence}");
-        return Task.FromResult(new InsertReceipt(incarnation, accepted, table.Info().Counters.Inserts, restoredInserts, checkpointedInserts));
+        return Task.FromResult(new InsertReceipt(incarnation, accepted, table.Info().Counters.Inserts, restoredInserts, checkpointedInserts, restoreFailed));
     }
 
     public Task<SampledChunk> Sample(int count)
@@ -87,10 +93,10 @@ public sealed class ReplayShardGrain : Grain, IReplayShard
 
     public Task<ShardStatus> Status()
     {
-        if (table is null) return Task.FromResult(new ShardStatus(ShardNumber, RuntimeIdentity, incarnation, false, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        if (table is null) return Task.FromResult(new ShardStatus(ShardNumber, RuntimeIdentity, incarnation, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, false));
         var info = table.Info();
         return Task.FromResult(new ShardStatus(ShardNumber, RuntimeIdentity, incarnation, true, info.Size, info.Counters.Inserts,
-            info.Counters.Samples, info.Counters.Deletes, info.PriorityTotal, info.SkippedPriorityUpdates, restored, restoredInserts, checkpointedInserts));
+            info.Counters.Samples, info.Counters.Deletes, info.PriorityTotal, info.SkippedPriorityUpdates, restored, restoredInserts, checkpointedInserts, restoreFailed));
     }
 
     public async Task<(string Path, long Inserts, Guid Incarnation)> Checkpoint()

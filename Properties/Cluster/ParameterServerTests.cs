@@ -35,6 +35,9 @@ public sealed class ParameterServerTests(ClusterFixture fixture)
         Assert.Equal(2, await server.Publish(Snapshot(2, 20) with { Epoch = restarted }));
         Assert.Equal(2, (await server.ReadIfNewer(Guid.Empty, 3))!.Version);
         Assert.Null(await server.ReadIfNewer(restarted, 2));
+        // The replaced learner, still publishing, cannot take it back.
+        Assert.Equal(2, await server.Publish(Snapshot(9, 90)));
+        Assert.Null(await server.ReadIfNewer(restarted, 2));
     }
 
     [Fact]

@@ -183,4 +183,29 @@ public sealed class ShardedReplayTests(ClusterFixture fixture)
         Assert.Equal(new ReplayAccounting(2, 0, 1, 1), b.Accounting);
         Assert.Equal([5, 6, 7], (await ClusterFixture.Held(a)).Select(h => h.Id).Order());
     }
+
+    [Fact]
+    public async Task A_damaged_shard_checkpoint_is_set_aside_and_everything_before_it_counts_as_lost()
+    {
+        var directory = Directory.CreateTempSubdirectory("pipeline-shard-").FullName;
+        try
+        {
+            var replay = await ShardedReplay.ConnectAsync(fixture.Cluster.Client, ClusterFixture.Spec("damaged", 32, checkpoints: directory), Options(1));
+            using (var first = ClusterFixture.Items(replay.Layout, Enumerable.Range(0, 5).Select(i => (i, 1.0)))) await replay.InsertAsync(first);
+            var path = (await replay.CheckpointAsync())[0];
+            var bytes = await File.ReadAllBytesAsync(path);
+            bytes[bytes.Length / 2] ^= 0xFF;
+            await File.WriteAllBytesAsync(path, bytes);
+            await fixture.Cluster.DeactivateAsync(fixture.Cluster.Client.GetGrain<IReplayShard>(ShardedReplay.ShardName("damaged", 0)));
+            var status = (await replay.StatusAsync())[0];
+            Assert.True(status.RestoreFailed);
+            Assert.Equal(0, status.Size);
+            Assert.Equal(new ReplayAccounting(0, 0, 5, 1), replay.Accounting);
+            Assert.True(File.Exists(path + ".bad"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

@@ -165,7 +165,7 @@ public sealed class ActorHostGrain : Grain, IActorHost
             try { await running.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken); }
             catch (Exception e) when (e is TimeoutException or OperationCanceledException) { }
         }
-        stop?.Dispose();
+        if (running is null || running.IsCompleted) stop?.Dispose(); // still running: its loops may still cancel it
     }
 
     static bool Same(ActorAssignment a, ActorAssignment b) =>

@@ -69,7 +69,11 @@ public static class NguActorHosts
                 if (!stopping && !p.Running && p.Failure is null)
                 {
                     // A new activation after its silo died: what the old one counted is kept as a base.
-                    if (progress[i] is { } last) lastOfDead[i] = Add(lastOfDead[i], last);
+                    if (progress[i] is { } last)
+                    {
+                        lastOfDead[i] = Add(lastOfDead[i], last);
+                        progress[i] = Idle; // counted once, even if this start fails and the next poll tries again
+                    }
                     await host.Start(assignments[i]).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
                     Interlocked.Increment(ref restarts);
                 }
