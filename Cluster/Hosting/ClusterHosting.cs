@@ -55,6 +55,8 @@ public static class ClusterHosting
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Error);
+        // A failed start is reported once, as a ClusterUnreachableException naming the addresses, not also as a stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (ClusterProtocol.ClusterId, ClusterProtocol.ServiceId));

@@ -8,7 +8,8 @@ namespace Pipeline.Cli;
 /// <summary><c>pipeline cluster silo</c>: host replay shards, the parameter server and the registry for runs started with --cluster.</summary>
 public static class ClusterCommand
 {
-    public static Command Create()
+    /// <param name="threads">the root's --threads option; <paramref name="configureThreads"/> applies it (the actor hosts' inference runs here).</param>
+    public static Command Create(Option<int?> threads, Action<int?> configureThreads)
     {
         var advertise = new Option<string>("--address") { Description = "the IP other silos and clients reach this silo at", DefaultValueFactory = _ => "127.0.0.1" };
         var siloPort = new Option<int>("--port") { Description = "silo-to-silo port", DefaultValueFactory = _ => ClusterAddresses.DefaultSiloPort };
@@ -24,14 +25,17 @@ public static class ClusterCommand
         };
         silo.SetAction(async (parse, cancellation) =>
         {
+            configureThreads(parse.GetValue(threads));
             SiloSettings settings;
             try
             {
-                settings = new SiloSettings(IPAddress.Parse(parse.GetValue(advertise)!), parse.GetValue(siloPort), parse.GetValue(gatewayPort),
+                var address = parse.GetValue(advertise)!;
+                if (!IPAddress.TryParse(address, out var ip)) throw new ArgumentException($"--address '{address}' is not an IP address (e.g. 10.0.0.5)");
+                settings = new SiloSettings(ip, parse.GetValue(siloPort), parse.GetValue(gatewayPort),
                     parse.GetValue(primary) is { } p ? ClusterAddresses.Parse(p, ClusterAddresses.DefaultSiloPort)[0] : null,
                     parse.GetValue(listenAny)).Validate();
             }
-            catch (Exception e) when (e is ArgumentException or FormatException)
+            catch (ArgumentException e)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 2;
