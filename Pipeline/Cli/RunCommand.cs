@@ -111,6 +111,10 @@ public static class RunCommand
                                       or ClusterUnreachableException or ClusterVersionException or ClusterCallException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
+            // A new run that never started (no cluster, say) leaves no empty directory behind.
+            if (request.Resume is null && e is ClusterUnreachableException or ClusterVersionException
+                && !Directory.EnumerateFiles(directory.Path, "*", SearchOption.AllDirectories).Any())
+                Directory.Delete(directory.Path, recursive: true);
             return 2;
         }
         finally
