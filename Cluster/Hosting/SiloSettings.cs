@@ -19,9 +19,6 @@ public sealed record SiloSettings(
     bool ListenOnAny = false,
     TimeSpan? CallTimeout = null)
 {
-    public static SiloSettings Loopback(int siloPort = ClusterAddresses.DefaultSiloPort, int gatewayPort = ClusterAddresses.DefaultGatewayPort, IPEndPoint? primary = null) =>
-        new(IPAddress.Loopback, siloPort, gatewayPort, primary);
-
     public IPEndPoint SiloEndpoint => new(Advertise, SiloPort);
 
     public IPEndPoint GatewayEndpoint => new(Advertise, GatewayPort);
