@@ -42,6 +42,9 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
     [Param("Adam learning rate (paper: 1e-3 chain, 3e-4 three-body)", Min = 1e-8, Max = 1)]
     public double LearningRate { get; init; } = 1e-3;
 
+    [Param("clip the gradient's global norm at this value before each Adam step; 0 = off (paper: 0.25 for the vanilla RNN baseline)", Min = 0, Max = 1e6)]
+    public double ClipNorm { get; init; }
+
     [Param("initial state optimisation: off, test (fit z0 at test time only) or train-and-test (paper section 4.3)", OneOf = ["off", "test", "train-and-test"])]
     public string Iso { get; init; } = "off";
 
@@ -132,6 +135,7 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
         }
         else loss = nn.functional.mse_loss(model.Rollout(start, (int)states.shape[0], config.IntegratorKind, config.Dt), states);
         loss.backward();
+        if (config.ClipNorm > 0) nn.utils.clip_grad_norm_(parameters, config.ClipNorm);
         Optim.Adam.Update(new AdamConfig(config.LearningRate), state.Adam, parameters);
         return new Step<ModelState<SymplecticRnnConfig, nn.Module>>(state, Metrics.Of(("loss", loss.item<float>())));
     }

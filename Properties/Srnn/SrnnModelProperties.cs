@@ -122,4 +122,25 @@ public class SrnnModelProperties
         state.Dispose();
         Assert.True(losses[^1] < 0.7 * losses[0], $"{training} {model}: loss {losses[0]} -> {losses[^1]}");
     }
+
+    /// <summary>With clip-norm set, the gradient Adam steps on has at most that global norm (the paper's RNN baseline: 0.25).</summary>
+    [Fact]
+    public void Clip_norm_bounds_the_gradients_global_norm()
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(6);
+        var states = new OscillatorModel().Rollout(randn([16, 4], dtype: ScalarType.Float64, generator: g), 6, Integrator.Leapfrog, 0.1)
+            .to_type(ScalarType.Float32).mul(50); // large targets: large gradients
+        double NormAfterOneStep(double clip)
+        {
+            var config = new SymplecticRnnConfig { Model = "rnn", Dimension = 2, Hidden = 16, ClipNorm = clip, Device = "cpu" };
+            using var state = SymplecticRnn.Init(config, 5, CPU);
+            SymplecticRnn.Update(state, new TrajectoryBatch(states));
+            var squares = state.Model.parameters().Where(p => p.grad is not null).Sum(p => p.grad!.pow(2).sum().item<float>());
+            return Math.Sqrt(squares);
+        }
+        var unclipped = NormAfterOneStep(0);
+        Assert.True(unclipped > 1, $"the test needs a gradient norm above 1, got {unclipped}");
+        Assert.InRange(NormAfterOneStep(0.25), 0.2499, 0.2501);
+    }
 }

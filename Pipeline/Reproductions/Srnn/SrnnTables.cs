@@ -59,7 +59,7 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
             yield return new("recurrent-hnet-rebound", ["training=recurrent", "model=hnet-rebound"], [("leapfrog", "recurrent H-NET + rebound module L-L")]);
         if (!baselines) yield break;
         foreach (var rnn in new[] { "rnn", "lstm" })
-            yield return new(rnn, [$"model={rnn}"], [("same", rnn.ToUpperInvariant())]);
+            yield return new(rnn, [$"model={rnn}", .. rnn == "rnn" ? new[] { "clip-norm=0.25" } : []], [("same", rnn.ToUpperInvariant())]);
     }
 
     public async Task Run(ReproductionContext context, CancellationToken cancellation)
