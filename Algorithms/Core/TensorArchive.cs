@@ -107,5 +107,8 @@ public sealed class TensorArchiveReader : IDisposable
         generator.set_state(state);
     }
 
+    /// <summary>True when every entry has been read (entries added in later versions are absent from older files).</summary>
+    public bool AtEnd => reader.BaseStream.Position == reader.BaseStream.Length;
+
     public void Dispose() => reader.Dispose();
 }

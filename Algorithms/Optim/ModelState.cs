@@ -16,6 +16,9 @@ public sealed class ModelState<TConfig, TModel>(TConfig config, TModel model, Ad
     public AdamState Adam { get; } = adam;
     public Generator Generator { get; } = generator;
 
+    /// <summary>The epoch learning-rate schedule's state (scale 1 and untouched for algorithms that do not use one).</summary>
+    public EpochScheduleState Schedule { get; } = new();
+
     /// <summary>A fresh state: Adam's moments at zero for every parameter of <paramref name="model"/>.</summary>
     public static ModelState<TConfig, TModel> Create(TConfig config, TModel model, Generator generator) =>
         new(config, model, Optim.Adam.Init(model.parameters().ToList()), generator);
@@ -26,6 +29,7 @@ public sealed class ModelState<TConfig, TModel>(TConfig config, TModel model, Ad
         archive.AddAll("model", Model.parameters()).AddAll("buffers", Model.buffers());
         Adam.Save(archive);
         archive.Add("generator", Generator);
+        Schedule.Save(archive);
         return archive.ToArray();
     }
 
@@ -39,6 +43,8 @@ public sealed class ModelState<TConfig, TModel>(TConfig config, TModel model, Ad
             archive.ReadAllInto("buffers", Model.buffers());
             Adam.Load(archive);
             archive.ReadInto("generator", Generator);
+            // Checkpoints written before the schedule existed end here; they resume with scale 1.
+            if (!archive.AtEnd) Schedule.Load(archive);
             return this;
         }
         catch

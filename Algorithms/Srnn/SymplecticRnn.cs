@@ -45,6 +45,21 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
     [Param("clip the gradient's global norm at this value before each Adam step; 0 = off (paper: 0.25 for the vanilla RNN baseline)", Min = 0, Max = 1e6)]
     public double ClipNorm { get; init; }
 
+    [Param("ReduceLROnPlateau patience in epochs on the epoch's mean training loss; 0 = constant learning rate (paper: 15, on a validation MSE of 32 training trajectories)", Min = 0, Max = 100000)]
+    public int PlateauPatience { get; init; }
+
+    [Param("learning-rate factor at each plateau (paper: 0.7)", Min = 1e-6, Max = 1)]
+    public double PlateauFactor { get; init; } = 0.7;
+
+    [Param("learning-rate factor applied after every epoch, ExponentialLR; 1 = off (paper billiard: 0.99)", Min = 1e-6, Max = 1)]
+    public double EpochDecay { get; init; } = 1;
+
+    [Param("floor of the scheduled learning rate (paper billiard: 1e-4)", Min = 0, Max = 1)]
+    public double MinLearningRate { get; init; }
+
+    [Param("training steps per epoch for the schedules; 0 = the recipe's (training windows / batch size)", Min = 0, Max = 100000000)]
+    public long EpochSteps { get; init; }
+
     [Param("initial state optimisation: off, test (fit z0 at test time only) or train-and-test (paper section 4.3)", OneOf = ["off", "test", "train-and-test"])]
     public string Iso { get; init; } = "off";
 
@@ -75,7 +90,11 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
 
     static char Letter(Integrator i) => i == Srnn.Integrator.Euler ? 'E' : 'L';
 
-    public Validation<Error, SymplecticRnnConfig> Validate() => ConfigRules.Check(this);
+    /// <summary>The plateau and decay schedules as one, in units of the base learning rate.</summary>
+    public EpochSchedule Schedule => new(PlateauPatience, PlateauFactor, EpochDecay, MinLearningRate / LearningRate);
+
+    public Validation<Error, SymplecticRnnConfig> Validate() => ConfigRules.Check(this,
+        (MinLearningRate <= LearningRate, $"min-learning-rate {MinLearningRate} exceeds learning-rate {LearningRate}"));
 }
 
 /// <summary>Observed trajectories, T x B x 2d with z = [p, q].</summary>
@@ -115,6 +134,8 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
     {
         using var scope = NewDisposeScope();
         var config = state.Config;
+        if (config.Schedule.Enabled && config.EpochSteps == 0)
+            throw new ArgumentException("plateau-patience and epoch-decay need epoch-steps: the recipes set it from the data, code that trains outside them must set it");
         var model = Model(state);
         var states = batch.States;
         if (config.Training == "single-step")
@@ -136,8 +157,13 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
         else loss = nn.functional.mse_loss(model.Rollout(start, (int)states.shape[0], config.IntegratorKind, config.Dt), states);
         loss.backward();
         if (config.ClipNorm > 0) nn.utils.clip_grad_norm_(parameters, config.ClipNorm);
-        Optim.Adam.Update(new AdamConfig(config.LearningRate), state.Adam, parameters);
-        return new Step<ModelState<SymplecticRnnConfig, nn.Module>>(state, Metrics.Of(("loss", loss.item<float>())));
+        var learningRate = config.LearningRate * state.Schedule.Scale;
+        Optim.Adam.Update(new AdamConfig(learningRate), state.Adam, parameters);
+        var lossValue = loss.item<float>();
+        state.Schedule.Observe(config.Schedule, lossValue, config.EpochSteps > 0 && state.Adam.Steps % config.EpochSteps == 0);
+        return new Step<ModelState<SymplecticRnnConfig, nn.Module>>(state, config.Schedule.Enabled
+            ? Metrics.Of(("loss", lossValue), ("learning_rate", learningRate))
+            : Metrics.Of(("loss", lossValue)));
     }
 
     /// <summary>

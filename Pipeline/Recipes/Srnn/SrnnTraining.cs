@@ -16,6 +16,8 @@ static class SrnnTraining
     public static Flow<RunEvent> Flow(SymplecticRnnConfig config, RunPlan plan, torch.Device device, torch.Tensor train, int batchSize,
         Func<ModelState<SymplecticRnnConfig, torch.nn.Module>, Metrics> evaluate)
     {
+        // An epoch, for the plateau schedule, is one pass over the training windows.
+        if (config.EpochSteps == 0) config = config with { EpochSteps = Math.Max(1, train.shape[1] / batchSize) };
         var shuffler = plan.Own(new EpochShuffler(train.shape[1], batchSize, plan.Seed));
 
         IEnumerable<TrajectoryBatch> Batches()
