@@ -5,27 +5,29 @@ namespace Pipeline.Environments.Control;
 /// Perfect mazes (exactly one path between any two open cells) by the randomized depth-first search (recursive
 /// backtracker) on an n x n lattice of rooms, drawn on a (2n + 1) x (2n + 1) grid: rooms at odd coordinates, the
 /// cell between two joined rooms opened, the border and everything else wall. A room is joined exactly when its
-/// cell is open, and each room's in-bounds directions are tabulated once, so carving needs no division and
-/// allocates nothing.
+/// cell is open. Each room's four neighbour rooms are tabulated once, a missing one (beyond the border) as the room
+/// itself, which is always open when it is asked: so the options are counted without a branch on the random layout
+/// (such branches mispredict about half the time), and carving needs no division and allocates nothing.
 /// </summary>
 public sealed class PerfectMaze
 {
     readonly int rooms;
     readonly int[] stack;
-    readonly byte[] inBounds; // per cell: bit d set when room neighbour d (left, right, up, down) exists
-    readonly int[] steps;
+    readonly int[] neighbours; // per cell, 4 entries: the room two cells left, right, up, down, or the cell itself
 
     public PerfectMaze(int rooms)
     {
         ConfigCheck.InRange(nameof(rooms), rooms, 1, 1000);
         this.rooms = rooms;
         stack = new int[rooms * rooms];
-        steps = [-2, 2, -2 * Side, 2 * Side];
-        inBounds = new byte[Side * Side];
+        neighbours = new int[4 * Side * Side];
         for (var room = 0; room < rooms * rooms; room++)
         {
-            var (r, c) = (room / rooms, room % rooms);
-            inBounds[CellOfRoom(room)] = (byte)((c > 0 ? 1 : 0) | (c < rooms - 1 ? 2 : 0) | (r > 0 ? 4 : 0) | (r < rooms - 1 ? 8 : 0));
+            var (r, c, cell) = (room / rooms, room % rooms, CellOfRoom(room));
+            neighbours[4 * cell] = c > 0 ? cell - 2 : cell;
+            neighbours[4 * cell + 1] = c < rooms - 1 ? cell + 2 : cell;
+            neighbours[4 * cell + 2] = r > 0 ? cell - 2 * Side : cell;
+            neighbours[4 * cell + 3] = r < rooms - 1 ? cell + 2 * Side : cell;
         }
     }
 
@@ -51,10 +53,13 @@ public sealed class PerfectMaze
         while (top > 0)
         {
             var cell = stack[top - 1];
-            var bounds = inBounds[cell];
+            var around = neighbours.AsSpan(4 * cell, 4);
             var n = 0;
             for (var d = 0; d < 4; d++)
-                if ((bounds & (1 << d)) != 0 && wall[cell + steps[d]]) options[n++] = cell + steps[d];
+            {
+                options[n] = around[d];
+                n += Unsafe.As<bool, byte>(ref wall[around[d]]); // a bool is the byte 0 or 1: no jump
+            }
             if (n == 0)
             {
                 top--;
