@@ -13,8 +13,9 @@ namespace Pipeline.Algorithms.Ngu;
 /// priority exponent 0.9 with eta 0.9 (Table 6 and R2D2, not appendix A's "1.0");
 /// actor j follows policy j mod N (not the printed j mod (N - 1), which never uses beta_{N-1});
 /// burn-in 40 of the 80 steps (R2D2; NGU does not restate it);
-/// n-step double-Q targets with h (R2D2), not NGU's transformed Retrace: Retrace needs the behaviour policy's
-/// probabilities, and n-step is what the issue allows as the alternative.
+/// n-step double-Q targets with h (R2D2) by default, NGU's transformed Retrace with targets=retrace (its target
+/// policy greedy for the online network, so its traces need no behaviour probabilities; the recipes' measured
+/// results were taken with n-step).
 /// The observation shape and action count come from the environment (<see cref="NguSpec"/>).
 /// </summary>
 public sealed record NguConfig : IConfig<NguConfig>
@@ -65,6 +66,14 @@ public sealed record NguConfig : IConfig<NguConfig>
 
     [Param("leading steps of each sequence that only unroll the LSTM from the stored state (R2D2 section 3)", Min = 0, Max = 10000)]
     public int BurnIn { get; init; } = 40;
+
+    public const string NStepTarget = "n-step", RetraceTarget = "retrace";
+
+    [Param("Q targets: n-step (R2D2's n-step double Q) or retrace (NGU's transformed Retrace, greedy target policy)", OneOf = [NStepTarget, RetraceTarget])]
+    public string Targets { get; init; } = NStepTarget;
+
+    [Param("Retrace's lambda (NGU Table 6: 0.95; Disco Maze, Table 7: 0.97)", Min = 0, Max = 1)]
+    public double RetraceLambda { get; init; } = 0.95;
 
     [Param("n of the n-step double-Q target (R2D2)", Min = 1, Max = 100)]
     public int NStep { get; init; } = 5;

@@ -106,20 +106,25 @@ public sealed class NguLearner : IAlgorithm<NguConfig, NguLearnerState, Sequence
         var target = state.Target.Q;
         var inputs = batch.Inputs(0, length);
         var q = online.call(inputs, (batch.InitialH, batch.InitialC)).Q;
-        Tensor bootstrap;
+        Tensor bootstrap, targetTaken, greedy;
         using (no_grad())
         {
             var qTarget = target.call(inputs, (batch.InitialH, batch.InitialC)).Q;
-            bootstrap = qTarget.gather(2, q.detach().argmax(-1, keepdim: true)).squeeze(-1);
+            var greedyActions = q.detach().argmax(-1, keepdim: true);
+            bootstrap = qTarget.gather(2, greedyActions).squeeze(-1);
+            targetTaken = qTarget.gather(2, batch.Actions.unsqueeze(-1)).squeeze(-1);
+            greedy = greedyActions.squeeze(-1).eq(batch.Actions).to_type(bootstrap.dtype);
         }
         var taken = q.gather(2, batch.Actions.unsqueeze(-1)).squeeze(-1);
         var beta = state.Betas.index_select(0, batch.Policies).unsqueeze(1);
         var rewards = batch.Extrinsic.add(batch.Intrinsic.mul(beta));
         var epsilon = config.RescalingEpsilon;
         var rescaled = config.Rescaling == NguConfig.Rescaled;
-        var (targets, valid) = NStepTargets.Compute(rewards, batch.Terminal, batch.Mask,
-            state.Gammas.index_select(0, batch.Policies), bootstrap, config.NStep,
-            z => rescaled ? ValueRescaling.H(z, epsilon) : z, z => rescaled ? ValueRescaling.Inverse(z, epsilon) : z);
+        Func<Tensor, Tensor> rescale = z => rescaled ? ValueRescaling.H(z, epsilon) : z, unscale = z => rescaled ? ValueRescaling.Inverse(z, epsilon) : z;
+        var gammas = state.Gammas.index_select(0, batch.Policies);
+        var (targets, valid) = config.Targets == NguConfig.RetraceTarget
+            ? RetraceTargets.Compute(rewards, batch.Terminal, batch.Mask, gammas, targetTaken, bootstrap, greedy, config.RetraceLambda, rescale, unscale)
+            : NStepTargets.Compute(rewards, batch.Terminal, batch.Mask, gammas, bootstrap, config.NStep, rescale, unscale);
         valid = valid.mul(BurnInMask(config, batch));
         var span = targets.shape[1];
         var td = targets.sub(taken.narrow(1, 0, span));

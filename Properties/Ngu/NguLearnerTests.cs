@@ -33,10 +33,12 @@ public class NguLearnerTests
             zeros(b, config.Hidden), zeros(b, config.Hidden), ones(b));
     }
 
-    [Fact]
-    public void Repeated_updates_on_one_batch_drive_its_losses_down()
+    [Theory]
+    [InlineData(NguConfig.NStepTarget)]
+    [InlineData(NguConfig.RetraceTarget)]
+    public void Repeated_updates_on_one_batch_drive_its_losses_down(string targets)
     {
-        using var state0 = NguLearner.Init(Tiny with { TargetUpdatePeriod = 1000 }, 1, CPU);
+        using var state0 = NguLearner.Init(Tiny with { TargetUpdatePeriod = 1000, Targets = targets }, 1, CPU);
         using var batch = Batch(Tiny, 2);
         var state = state0;
         var first = NguLearner.Update(state, batch).Metrics;
@@ -119,17 +121,18 @@ public class NguLearnerConvergence
     /// <summary>
     /// A five-step chain with two branches after a shared first state: taking action 1 there leads down a branch where
     /// action 1 throughout earns 1 at the end; action 0 leads to a branch where every action earns nothing (both actions
-    /// are replayed there). n-step double Q-learning must carry the final reward back four steps to the shared state.
+    /// are replayed there). n-step double Q-learning, or Retrace, must carry the final reward back four steps to the shared state.
     /// The sequences start their episodes, so a burn-in longer than the reward's distance must not hide any step.
     /// </summary>
     [Theory]
-    [InlineData(0)]
-    [InlineData(3)]
-    public void Q_values_carry_a_final_reward_back_to_the_first_step(int burnIn)
+    [InlineData(0, NguConfig.NStepTarget)]
+    [InlineData(3, NguConfig.NStepTarget)]
+    [InlineData(0, NguConfig.RetraceTarget)]
+    public void Q_values_carry_a_final_reward_back_to_the_first_step(int burnIn, string targets)
     {
         var config = NguLearnerTests.Tiny with
         {
-            Spec = new NguSpec([10], 2), SequenceLength = 5, BurnIn = burnIn, NStep = 2, BatchSize = 4, TargetUpdatePeriod = 10,
+            Spec = new NguSpec([10], 2), SequenceLength = 5, BurnIn = burnIn, NStep = 2, Targets = targets, BatchSize = 4, TargetUpdatePeriod = 10,
             Intrinsic = NguConfig.None, GammaMax = 0.9, GammaMin = 0.9, Policies = 1,
         };
         using var batch = Chain(config);

@@ -1,0 +1,95 @@
+using FsCheck.Xunit;
+using Pipeline.Algorithms.Ngu;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Pipeline.Properties.Ngu;
+
+/// <summary>
+/// NGU's transformed Retrace targets against the n-step targets they reduce to, and against hand-computed values
+/// (float64). With a greedy target policy the traces are lambda on greedy actions and 0 elsewhere.
+/// </summary>
+public class RetraceTargetProperties
+{
+    static Tensor Row(params double[] values) => tensor(values, dtype: ScalarType.Float64).unsqueeze(0);
+
+    /// <summary>A random batch in the transformed space: B sequences of length L, all steps real, no terminations.</summary>
+    static (Tensor Rewards, Tensor Gamma, Tensor Bootstrap) Random(Generator g, int b, int l) =>
+        (randn([b, l], dtype: ScalarType.Float64, generator: g), rand([b], dtype: ScalarType.Float64, generator: g).mul(0.5).add(0.49),
+         randn([b, l], dtype: ScalarType.Float64, generator: g));
+
+    static Func<Tensor, Tensor> H => z => ValueRescaling.H(z, 1e-3);
+    static Func<Tensor, Tensor> Inverse => z => ValueRescaling.Inverse(z, 1e-3);
+
+    /// <summary>
+    /// Every action greedy (so Q(x_t, a_t) is the bootstrap value) and lambda = 1: step t's target is the n-step target
+    /// with n = L - 1 - t, reaching the sequence's last state; lambda = 0 gives the one-step target at every step.
+    /// </summary>
+    [Property(MaxTest = 15)]
+    public bool Lambda_one_gives_the_longest_n_step_target_and_lambda_zero_the_one_step_target(ushort seed, byte size)
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(seed);
+        var l = 2 + size % 8;
+        var (rewards, gamma, bootstrap) = Random(g, 3, l);
+        var (zeros, ones) = (zeros_like(rewards), ones_like(rewards));
+        var (full, valid) = RetraceTargets.Compute(rewards, zeros, ones, gamma, bootstrap, bootstrap, ones, 1, H, Inverse);
+        var worst = 0.0;
+        for (var t = 0; t < l - 1; t++)
+        {
+            var (nStep, _) = NStepTargets.Compute(rewards, zeros, ones, gamma, bootstrap, l - 1 - t, H, Inverse);
+            worst = Math.Max(worst, full.select(1, t).sub(nStep.select(1, t)).abs().max().item<double>());
+        }
+        var (oneStep, _) = RetraceTargets.Compute(rewards, zeros, ones, gamma, bootstrap, bootstrap, ones, 0, H, Inverse);
+        var (reference, referenceValid) = NStepTargets.Compute(rewards, zeros, ones, gamma, bootstrap, 1, H, Inverse);
+        worst = Math.Max(worst, oneStep.sub(reference).mul(referenceValid).abs().max().item<double>());
+        return worst < 1e-9 && valid.sub(referenceValid).abs().max().item<double>() == 0;
+    }
+
+    /// <summary>
+    /// A non-greedy action at step s cuts every earlier step's trace there: with lambda = 1 and the other actions
+    /// greedy, step t &lt; s gets the (s - t)-step target, bootstrapping from the target value at s.
+    /// </summary>
+    [Property(MaxTest = 15)]
+    public bool A_non_greedy_action_cuts_the_trace(ushort seed, byte where)
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(seed);
+        const int l = 8;
+        var s = 1 + where % (l - 2);
+        var (rewards, gamma, bootstrap) = Random(g, 2, l);
+        var (zeros, ones) = (zeros_like(rewards), ones_like(rewards));
+        var greedy = ones.clone();
+        greedy[TensorIndex.Colon, s] = tensor(0.0, dtype: ScalarType.Float64);
+        // The value of the action actually taken at s differs from the greedy one; elsewhere they coincide.
+        var taken = bootstrap.clone();
+        taken[TensorIndex.Colon, s] = randn([2], dtype: ScalarType.Float64, generator: g);
+        var (targets, _) = RetraceTargets.Compute(rewards, zeros, ones, gamma, taken, bootstrap, greedy, 1, H, Inverse);
+        var worst = 0.0;
+        for (var t = 0; t < s; t++)
+        {
+            var (nStep, _) = NStepTargets.Compute(rewards, zeros, ones, gamma, bootstrap, s - t, H, Inverse);
+            worst = Math.Max(worst, targets.select(1, t).sub(nStep.select(1, t)).abs().max().item<double>());
+        }
+        return worst < 1e-9;
+    }
+
+    [Fact]
+    public void Hand_computed_targets_with_a_termination_and_a_truncation()
+    {
+        using var scope = NewDisposeScope();
+        var gamma = tensor(new[] { 0.5 }, dtype: ScalarType.Float64);
+        // Identity transform, lambda 0.8, all greedy; the episode terminates after step 1, steps 2.. are padding.
+        var (targets, valid) = RetraceTargets.Compute(Row(1, 2, 0, 0), Row(0, 1, 0, 0), Row(1, 1, 0, 0), gamma,
+            Row(10, 20, 30, 40), Row(10, 20, 30, 40), Row(1, 1, 1, 1), 0.8, z => z, z => z);
+        // delta_1 = 2 - 20 (terminal: no bootstrap); delta_0 = 1 + 0.5 * 20 - 10; y_0 = 10 + delta_0 + 0.5 * 0.8 * delta_1.
+        Assert.Equal([10 + 1 + 0.4 * -18, 2], targets.data<double>().Take(2).ToArray());
+        Assert.Equal([1.0, 1, 0, 0], valid.data<double>().ToArray());
+        // Truncated instead (no termination): delta_1 needs step 2, which is padding, so step 1 gets no target and
+        // step 0's trace stops before it: y_0 = 10 + delta_0 = 1 + 0.5 * 20.
+        var (truncated, truncatedValid) = RetraceTargets.Compute(Row(1, 2, 0, 0), Row(0, 0, 0, 0), Row(1, 1, 0, 0), gamma,
+            Row(10, 20, 30, 40), Row(10, 20, 30, 40), Row(1, 1, 1, 1), 0.8, z => z, z => z);
+        Assert.Equal(11.0, truncated[0, 0].item<double>(), 12);
+        Assert.Equal([1.0, 0, 0, 0], truncatedValid.data<double>().ToArray());
+    }
+}
