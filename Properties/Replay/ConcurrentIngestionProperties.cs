@@ -90,4 +90,106 @@ public class ConcurrentIngestionProperties
             && perProducerOrdered
             && pool.Created <= producers * 2 + 2 + 2;
     }
+
+    /// <summary>
+    /// A queue (Fifo sampler, each item sampled once, a Queue limiter as small as the table) under concurrent producers
+    /// and consumers: samplers copy outside the lock, so a sampled item's slot stays pinned until copied and the next
+    /// insert waits for it. Every item arrives exactly once, intact, and each consumer sees each producer's items in order.
+    /// </summary>
+    [Property(MaxTest = 8)]
+    public bool A_concurrent_queue_delivers_every_item_exactly_once_in_order(byte producersSeed, byte consumersSeed)
+    {
+        var (producers, consumers) = (1 + producersSeed % 4, 1 + consumersSeed % 3);
+        const int perProducer = 400, capacity = 4;
+        var table = new ReplayTable(ReplayFixtures.Options(capacity, Sampler.Fifo, RateLimiterOptions.Queue(capacity), maxTimesSampled: 1));
+        var received = new List<int>[consumers];
+        var total = producers * perProducer;
+        var remaining = total;
+        var producing = Enumerable.Range(0, producers).Select(p => Task.Run(async () =>
+        {
+            var batch = new ItemBatch(ReplayFixtures.Layout, 2);
+            for (var k = 0; k < perProducer; k++)
+            {
+                ReplayFixtures.Add(batch, p * 1_000_000 + k);
+                if (!batch.IsFull && k < perProducer - 1) continue;
+                await table.InsertAsync(batch, TimeSpan.FromSeconds(30));
+                batch.Clear();
+            }
+        })).ToArray();
+        using var done = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var consuming = Enumerable.Range(0, consumers).Select(c => Task.Run(async () =>
+        {
+            var mine = received[c] = [];
+            var sample = new SampleBatch(ReplayFixtures.Layout, 3);
+            while (Volatile.Read(ref remaining) > 0)
+            {
+                try
+                {
+                    await table.SampleAsync(sample, TimeSpan.FromMilliseconds(200), done.Token);
+                }
+                catch (TimeoutException)
+                {
+                    continue; // the others may have taken the last items
+                }
+                for (var i = 0; i < sample.Count; i++) mine.Add(ReplayFixtures.IdOf(sample, i));
+                Interlocked.Add(ref remaining, -sample.Count);
+            }
+        })).ToArray();
+        Task.WaitAll([.. producing, .. consuming], TimeSpan.FromSeconds(60));
+        var all = received.SelectMany(r => r).ToList();
+        var inOrder = received.All(r => r.GroupBy(id => id / 1_000_000).All(g => g.SequenceEqual(g.Order())));
+        return all.Count == total && all.Distinct().Count() == total && inOrder && table.Size == 0;
+    }
+
+    /// <summary>
+    /// A small table that evicts all the time while samplers pin items they copy out: every sampled item is intact and
+    /// is the item its key names. Keys grow with insertion, as each producer's ids do, so among one producer's samples
+    /// the key order and the id order agree (a slot overwritten during the copy would break that).
+    /// </summary>
+    [Property(MaxTest = 8)]
+    public bool Items_evicted_while_being_copied_out_are_read_intact(byte producersSeed, bool fifo)
+    {
+        var producers = 1 + producersSeed % 4;
+        const int wanted = 5_000;
+        var table = new ReplayTable(ReplayFixtures.Options(8, fifo ? Sampler.Fifo : Sampler.Uniform, RateLimiterOptions.MinSize(1)));
+        using var stop = new CancellationTokenSource();
+        var inserted = new int[producers];
+        // Producers insert until the consumers have seen enough, so sampling and eviction overlap throughout.
+        var producing = Enumerable.Range(0, producers).Select(p => Task.Run(async () =>
+        {
+            var batch = new ItemBatch(ReplayFixtures.Layout, 4);
+            for (var k = 0; !stop.IsCancellationRequested; k++)
+            {
+                ReplayFixtures.Add(batch, k * producers + p); // ids grow with k for ever: the producer is the remainder
+                if (!batch.IsFull) continue;
+                await table.InsertAsync(batch, TimeSpan.FromSeconds(30));
+                inserted[p] = k + 1;
+                batch.Clear();
+            }
+        })).ToArray();
+        var samples = new List<(long Key, int Id)>[2];
+        var seen = 0;
+        var consuming = Enumerable.Range(0, 2).Select(c => Task.Run(async () =>
+        {
+            var mine = samples[c] = [];
+            var sample = new SampleBatch(ReplayFixtures.Layout, 4);
+            while (Volatile.Read(ref seen) < wanted)
+            {
+                await table.SampleAsync(sample, TimeSpan.FromSeconds(30));
+                for (var i = 0; i < sample.Count; i++) mine.Add((sample.Keys[i], ReplayFixtures.IdOf(sample, i)));
+                Interlocked.Add(ref seen, sample.Count);
+            }
+        })).ToArray();
+        var finished = Task.WaitAll(consuming, TimeSpan.FromSeconds(60));
+        stop.Cancel();
+        Task.WaitAll(producing, TimeSpan.FromSeconds(30));
+        Xunit.Assert.True(finished, $"the consumers saw only {seen} items in 60 s");
+        var consistent = samples.SelectMany(s => s).GroupBy(s => s.Id % producers).All(g =>
+        {
+            var byKey = g.OrderBy(s => s.Key).ThenBy(s => s.Id).ToList();
+            return byKey.Zip(byKey.Skip(1)).All(pair => pair.Item1.Key == pair.Item2.Key ? pair.Item1.Id == pair.Item2.Id : pair.Item1.Id < pair.Item2.Id);
+        });
+        Xunit.Assert.True(consistent, "a sampled item is not the one its key names");
+        return table.Info().Counters.Inserts == inserted.Sum();
+    }
 }

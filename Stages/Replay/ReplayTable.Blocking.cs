@@ -39,15 +39,17 @@ public sealed partial class ReplayTable
         while (true)
         {
             Task wake;
+            int n, held;
             lock (gate)
             {
-                var n = SampleLocked(batch);
-                if (n > 0)
-                {
-                    WakeAll();
-                    return n;
-                }
-                wake = Wait();
+                (n, held) = SelectLocked(batch);
+                if (n > 0) WakeAll();
+                wake = n > 0 ? Task.CompletedTask : Wait();
+            }
+            if (n > 0)
+            {
+                CopyOut(batch, n, held);
+                return n;
             }
             await Blocked(wake, timeout, "sampling", cancellation).ConfigureAwait(false);
         }

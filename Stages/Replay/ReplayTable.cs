@@ -10,7 +10,10 @@ public readonly record struct TableInfo(int Size, LimiterCounters Counters, long
 /// item makes room at capacity (Fifo remover), the sampler is uniform, fifo or prioritized over a sum-tree, an item
 /// sampled max_times_sampled times is deleted before the sample returns, and a <see cref="RateLimiterOptions"/>
 /// decides when inserts and samples may proceed. Data is copied in and out (one preallocated array per column),
-/// so a caller may reuse its batches at once. One lock guards everything; blocking calls wait without spinning.
+/// so a caller may reuse its batches at once. One lock guards the table's state; blocking calls wait without
+/// spinning. Sampling copies its items out after releasing the lock: the drawn slots are pinned meanwhile, and a
+/// pinned slot that is evicted or deleted is freed only when its last reader unpins it (an insert that needs it
+/// waits), so a reader never sees a slot overwritten and inserts are not held up by the sampler's copying.
 /// </summary>
 public sealed partial class ReplayTable
 {
@@ -22,9 +25,11 @@ public sealed partial class ReplayTable
     readonly int[] slotTimesSampled;
     readonly int[] older, newer; // the items in insertion order, as a linked list over slots (Fifo remover and sampler)
     readonly int[] free;
+    readonly int[] pins; // readers copying the slot out right now
+    readonly bool[] deferred; // removed while pinned: freed by the last unpin
     readonly RateLimiter limiter;
     readonly ReplayRandom random;
-    int freeCount, size, oldest = -1, newest = -1;
+    int freeCount, deferredCount, size, oldest = -1, newest = -1;
     long insertions, skippedUpdates;
 
     public ReplayTable(TableOptions options)
@@ -39,6 +44,8 @@ public sealed partial class ReplayTable
         older = new int[capacity];
         newer = new int[capacity];
         free = new int[capacity];
+        pins = new int[capacity];
+        deferred = new bool[capacity];
         // Slots are handed out from 0 upwards; the stack is filled so that slot 0 is on top.
         for (var i = 0; i < capacity; i++) free[i] = capacity - 1 - i;
         freeCount = capacity;
@@ -106,12 +113,14 @@ public sealed partial class ReplayTable
     public int TrySample(SampleBatch batch)
     {
         CheckLayout(batch.Layout);
+        int n, held;
         lock (gate)
         {
-            var n = SampleLocked(batch);
+            (n, held) = SelectLocked(batch);
             if (n > 0) WakeAll();
-            return n;
         }
+        CopyOut(batch, n, held);
+        return n;
     }
 
     /// <summary>
@@ -145,10 +154,14 @@ public sealed partial class ReplayTable
     {
         var n = limiter.InsertsAllowed(batch.Count - start);
         int low = int.MaxValue, high = -1;
+        var inserted = 0;
         for (var i = start; i < start + n; i++)
         {
-            if (freeCount == 0) Remove(oldest, leaf: false); // its slot is reused at once: the new leaf replaces it below
+            // The oldest makes room; unless a reader pins it, its slot is reused at once and the new leaf replaces it below.
+            if (size == Options.Capacity) Remove(oldest, leaf: pins[oldest] > 0);
+            if (freeCount == 0) break; // every free slot awaits its readers' unpin, which wakes the waiting inserters
             var slot = free[--freeCount];
+            inserted++;
             storage.CopyItem(batch, i, slot);
             slotKey[slot] = insertions++ * Options.Capacity + slot;
             slotTimesSampled[slot] = 0;
@@ -165,20 +178,23 @@ public sealed partial class ReplayTable
         }
         // One pass over the ancestors of the batch's slots when they are close together (Fifo reuse makes them
         // consecutive), instead of a walk per item; scattered slots (a wrap-around, holes) get a walk each.
-        if (high - low < 4 * n + 64) tree.Recompute(low, high);
+        if (inserted == 0) return 0;
+        if (high - low < 4 * inserted + 64) tree.Recompute(low, high);
         else
-            for (int slot = newest, k = 0; k < n; slot = older[slot], k++) tree.Set(slot, tree[slot]);
-        return n;
+            for (int slot = newest, k = 0; k < inserted; slot = older[slot], k++) tree.Set(slot, tree[slot]);
+        return inserted;
     }
 
-    int SampleLocked(SampleBatch batch)
+    /// <summary>Draws up to the batch's capacity while the limiter allows and pins the drawn slots; returns the count and the size drawn from.</summary>
+    (int Count, int Held) SelectLocked(SampleBatch batch)
     {
         var held = size;
         var n = 0;
         while (n < batch.Capacity && size > 0 && limiter.CanSample(1))
         {
             var (slot, probability) = Select();
-            batch.CopyItem(storage, slot, n);
+            pins[slot]++;
+            batch.Slots[n] = slot;
             batch.Keys[n] = slotKey[slot];
             batch.Probabilities[n] = probability;
             batch.TimesSampled[n] = ++slotTimesSampled[slot];
@@ -186,8 +202,39 @@ public sealed partial class ReplayTable
             if (Options.MaxTimesSampled > 0 && slotTimesSampled[slot] >= Options.MaxTimesSampled) Remove(slot);
             n++;
         }
-        batch.Complete(n, held, Options.ImportanceExponent);
-        return n;
+        return (n, held);
+    }
+
+    /// <summary>Outside the lock: copies the pinned items into the batch, then unpins them (under the lock, briefly).</summary>
+    void CopyOut(SampleBatch batch, int n, int held)
+    {
+        if (n == 0)
+        {
+            batch.Complete(0, held, Options.ImportanceExponent);
+            return;
+        }
+        try
+        {
+            for (var i = 0; i < n; i++) batch.CopyItem(storage, batch.Slots[i], i);
+            batch.Complete(n, held, Options.ImportanceExponent);
+        }
+        finally
+        {
+            lock (gate)
+            {
+                var freed = false;
+                for (var i = 0; i < n; i++)
+                {
+                    var slot = batch.Slots[i];
+                    if (--pins[slot] > 0 || !deferred[slot]) continue;
+                    deferred[slot] = false;
+                    deferredCount--;
+                    free[freeCount++] = slot;
+                    freed = true;
+                }
+                if (freed) WakeAll();
+            }
+        }
     }
 
     (int Slot, double Probability) Select()
@@ -234,7 +281,12 @@ public sealed partial class ReplayTable
         else oldest = after;
         if (after >= 0) older[after] = before;
         else newest = before;
-        free[freeCount++] = slot;
+        if (pins[slot] > 0)
+        {
+            deferred[slot] = true;
+            deferredCount++;
+        }
+        else free[freeCount++] = slot;
         limiter.Deletes++;
     }
 

@@ -18,7 +18,11 @@ public sealed class SampleBatch : ColumnBlock, IDisposable
         Probabilities = new double[capacity];
         Weights = new double[capacity];
         TimesSampled = new int[capacity];
+        Slots = new int[capacity];
     }
+
+    /// <summary>The table slots drawn, pinned while the table copies them out.</summary>
+    internal int[] Slots { get; }
 
     /// <summary>Items sampled into this batch (a flexible batch may hold fewer than its capacity).</summary>
     public int Count { get; internal set; }

@@ -82,8 +82,11 @@ public sealed partial class ReplayTable
         writer.Write(limiter.Deletes);
         writer.Write(skippedUpdates);
         foreach (var word in random.State) writer.Write(word);
-        writer.Write(freeCount);
+        // Slots removed while a reader still copies them out are free as far as the saved table is concerned.
+        writer.Write(freeCount + deferredCount);
         for (var i = 0; i < freeCount; i++) writer.Write(free[i]);
+        for (var slot = 0; slot < deferred.Length && deferredCount > 0; slot++)
+            if (deferred[slot]) writer.Write(slot);
         writer.Write(size);
         for (var s = oldest; s >= 0; s = newer[s])
         {
