@@ -30,7 +30,7 @@ public static class NguRecipes
     /// </summary>
     public static NguConfig DiscoDefaults { get; } = new()
     {
-        Policies = 1, IntrinsicScale = 0.5, KernelEpsilon = 0.01, SequenceLength = 50, ReplayPeriod = 50,
+        Policies = 1, IntrinsicScale = 0.5, KernelEpsilon = 0.01, RetraceLambda = 0.97, SequenceLength = 50, ReplayPeriod = 50,
         BurnIn = 10, NStep = 5, BatchSize = 16, TorsoStride = 2, TorsoFeatures = 128, Hidden = 128, DuelingHidden = 128, AuxiliarySteps = 10,
         RndOutputs = 64, LearningRate = 1e-3, EmbeddingLearningRate = 1e-3, TargetUpdatePeriod = 100, EpisodicCapacity = 5000,
     };

@@ -22,7 +22,7 @@ public static class SrnnPhysicsRecipes
         "srnn-chain",
         "SRNN and its baselines (--set model=, training=, integrator=, test-integrator=, iso=) on the noisy 20-mass spring chain",
         $"{Paper}, section 4, Tables 1-2, App. A.1",
-        new SymplecticRnnConfig { Dimension = 20, Hidden = 2048, Dt = 0.1, LearningRate = 1e-3 },
+        new SymplecticRnnConfig { Dimension = 20, Hidden = 2048, Dt = 0.1, LearningRate = 1e-3, PlateauPatience = 15 },
         new PhysicsDataConfig(), 31_000, Build);
 
     /// <summary>
@@ -34,7 +34,7 @@ public static class SrnnPhysicsRecipes
         "srnn-three-body",
         "SRNN and its baselines on the noiseless three-body problem at dt = 1 (600 windows of 5 states)",
         $"{Paper}, section 5, Table 3, App. A.2",
-        new SymplecticRnnConfig { Dimension = 6, Hidden = 512, Layers = 3, Dt = 1, LearningRate = 3e-4 },
+        new SymplecticRnnConfig { Dimension = 6, Hidden = 512, Layers = 3, Dt = 1, LearningRate = 3e-4, PlateauPatience = 15 },
         new PhysicsDataConfig { System = "three-body", Trajectories = 100, Window = 5, Noise = 0, Substeps = 1000, ObservedStates = 3, RolloutStates = 10 },
         19_000, Build);
 
@@ -42,7 +42,7 @@ public static class SrnnPhysicsRecipes
         "srnn-billiard",
         "SRNN with the rebound module (--set model=hnet-rebound) and its baselines on the heavy billiard with elastic walls",
         $"{Paper}, section 6, App. A.3",
-        new SymplecticRnnConfig { Dimension = 2, Hidden = 32, Dt = 0.1, LearningRate = 5e-3 },
+        new SymplecticRnnConfig { Dimension = 2, Hidden = 32, Dt = 0.1, LearningRate = 5e-3, EpochDecay = 0.99, MinLearningRate = 1e-4 },
         new PhysicsDataConfig { System = "billiard", Trajectories = 5000, Noise = 0, Substeps = 1, ObservedStates = 1, RolloutStates = 60 },
         234_000, Build);
 
