@@ -101,7 +101,11 @@ public class VectorEnvironmentProperties
         for (var t = 0; t < 20; t++) batch.Step(actions[t]); // JIT and tiering outside the measurement
         batch.Finished.Clear();
         batch.Finished.Capacity = 1 << 16; // the list growing is the test's allocation, not the environment's
-        var allocated = new long[3];
+        // Rounds of 256 batch steps (16 k copy steps, hundreds of resets each). An environment that allocates on its
+        // step or reset path allocates in every round; the runtime, under a loaded full test run, very rarely
+        // allocates on this thread in one (seen twice in about ten runs, never in isolation), so one clean round of
+        // four is the criterion.
+        var allocated = new long[4];
         for (var round = 0; round < allocated.Length; round++)
         {
             var before = GC.GetAllocatedBytesForCurrentThread();
@@ -110,7 +114,7 @@ public class VectorEnvironmentProperties
             allocated[round] = GC.GetAllocatedBytesForCurrentThread() - before;
         }
         Assert.True(batch.Finished.Count > 64, $"{name}: only {batch.Finished.Count} episodes ended, so auto-reset was barely measured");
-        Assert.Equal(0, allocated[^1]);
+        Assert.True(allocated.Skip(1).Min() == 0, $"{name}: bytes allocated per round of 256 batch steps: {string.Join(", ", allocated)}");
     }
 
     [Theory, MemberData(nameof(Names))]
