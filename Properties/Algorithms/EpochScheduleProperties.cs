@@ -86,4 +86,33 @@ public class EpochScheduleProperties
         var error = Assert.Throws<ArgumentException>(() => SymplecticRnn.Update(state, new TrajectoryBatch(zeros([3, 2, 4]))));
         Assert.Contains("epoch-steps", error.Message);
     }
+
+    /// <summary>
+    /// A checkpoint written before the schedule's entries existed (the same archive without them) still loads, with
+    /// the schedule at scale 1, and continues exactly as the state it was written from.
+    /// </summary>
+    [Fact]
+    public void A_checkpoint_without_schedule_entries_loads_with_scale_one()
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(4);
+        var batch = new TrajectoryBatch(randn([4, 8, 4], generator: g));
+        var config = new SymplecticRnnConfig { Dimension = 2, Hidden = 8, Device = "cpu" };
+        using var state = SymplecticRnn.Init(config, 3, CPU);
+        SymplecticRnn.Update(state, batch);
+        byte[] old;
+        using (var archive = new TensorArchiveWriter("srnn/2"))
+        {
+            // ModelState.Save's layout up to the generator, as checkpoints were written before the schedule.
+            archive.AddAll("model", state.Model.parameters()).AddAll("buffers", state.Model.buffers());
+            state.Adam.Save(archive);
+            archive.Add("generator", state.Generator);
+            old = archive.ToArray();
+        }
+        using var loaded = SymplecticRnn.Load(config, old, CPU);
+        Assert.Equal(1.0, loaded.Schedule.Scale);
+        var (a, b) = (SymplecticRnn.Update(state, batch).Metrics["loss"], SymplecticRnn.Update(loaded, batch).Metrics["loss"]);
+        Assert.Equal(a, b);
+        Assert.Equal(SymplecticRnn.Save(state), SymplecticRnn.Save(loaded));
+    }
 }
