@@ -157,7 +157,7 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
         else loss = nn.functional.mse_loss(model.Rollout(start, (int)states.shape[0], config.IntegratorKind, config.Dt), states);
         loss.backward();
         if (config.ClipNorm > 0) nn.utils.clip_grad_norm_(parameters, config.ClipNorm);
-        var learningRate = config.LearningRate * state.Schedule.Scale;
+        var learningRate = config.LearningRate * (config.Schedule.Enabled ? state.Schedule.Scale : 1); // a run resumed with the schedule off uses the base rate
         Optim.Adam.Update(new AdamConfig(learningRate), state.Adam, parameters);
         var lossValue = loss.item<float>();
         state.Schedule.Observe(config.Schedule, lossValue, config.EpochSteps > 0 && state.Adam.Steps % config.EpochSteps == 0);

@@ -55,6 +55,8 @@ public sealed partial class ReplayTable
         }
     }
 
+    int PinnedOldest() => size == Options.Capacity && oldest >= 0 && pins[oldest] > 0 ? 1 : 0;
+
     /// <summary>A task completed at the table's next change; called under the lock.</summary>
     Task Wait()
     {
@@ -80,8 +82,10 @@ public sealed partial class ReplayTable
         catch (TimeoutException)
         {
             string state;
-            lock (gate) state = limiter.Describe();
-            throw new TimeoutException($"replay table: {what} was blocked by the rate limiter for {timeout}: {state}");
+            int reading;
+            lock (gate) (state, reading) = (limiter.Describe(), what == "inserting" ? deferredCount + PinnedOldest() : 0);
+            var by = reading > 0 ? $"by the rate limiter or by {reading} slot(s) still being copied out by samplers" : "by the rate limiter";
+            throw new TimeoutException($"replay table: {what} was blocked {by} for {timeout}: {state}");
         }
     }
 }

@@ -157,8 +157,14 @@ public sealed partial class ReplayTable
         var inserted = 0;
         for (var i = start; i < start + n; i++)
         {
-            // The oldest makes room; unless a reader pins it, its slot is reused at once and the new leaf replaces it below.
-            if (size == Options.Capacity) Remove(oldest, leaf: pins[oldest] > 0);
+            // The oldest makes room and its slot is reused at once (the new leaf replaces it below). A full table
+            // has no free or deferred slot, so while a reader pins the oldest the insert stops (and, if blocking,
+            // waits for the unpin) instead of deleting an item it could not replace.
+            if (size == Options.Capacity)
+            {
+                if (pins[oldest] > 0) break;
+                Remove(oldest, leaf: false);
+            }
             if (freeCount == 0) break; // every free slot awaits its readers' unpin, which wakes the waiting inserters
             var slot = free[--freeCount];
             inserted++;
@@ -222,17 +228,18 @@ public sealed partial class ReplayTable
         {
             lock (gate)
             {
-                var freed = false;
+                var unpinned = false;
                 for (var i = 0; i < n; i++)
                 {
                     var slot = batch.Slots[i];
-                    if (--pins[slot] > 0 || !deferred[slot]) continue;
+                    if (--pins[slot] > 0) continue;
+                    unpinned = true; // an insert may wait for this slot: to reuse it, or to evict it as the oldest
+                    if (!deferred[slot]) continue;
                     deferred[slot] = false;
                     deferredCount--;
                     free[freeCount++] = slot;
-                    freed = true;
                 }
-                if (freed) WakeAll();
+                if (unpinned) WakeAll();
             }
         }
     }
