@@ -63,6 +63,12 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
     [Param("initial state optimisation: off, test (fit z0 at test time only) or train-and-test (paper section 4.3)", OneOf = ["off", "test", "train-and-test"])]
     public string Iso { get; init; } = "off";
 
+    [Param("training-time ISO keeps each training window's fitted z0 and starts its next fit there (the paper's warm starts; recurrent training only)")]
+    public bool IsoWarmStart { get; init; } = true;
+
+    [Param("training windows whose fitted z0 are kept for warm starts; 0 = the recipe's (set from the data)", Min = 0, Max = 100000000)]
+    public long IsoWindows { get; init; }
+
     [Param("L-BFGS iterations per initial state fit (paper: 10)", Min = 1, Max = 1000)]
     public int IsoIterations { get; init; } = 10;
 
@@ -97,21 +103,36 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
         (MinLearningRate <= LearningRate, $"min-learning-rate {MinLearningRate} exceeds learning-rate {LearningRate}"));
 }
 
-/// <summary>Observed trajectories, T x B x 2d with z = [p, q].</summary>
-public sealed record TrajectoryBatch(Tensor States) : IDisposable
+/// <summary>
+/// Observed trajectories, T x B x 2d with z = [p, q], and, when they are training windows, their indices in the
+/// training set (B, int64), which training-time ISO uses to keep each window's fitted z0 between epochs.
+/// </summary>
+public sealed record TrajectoryBatch(Tensor States, Tensor? Windows = null) : IDisposable
 {
-    public void Dispose() => States.Dispose();
+    public void Dispose()
+    {
+        States.Dispose();
+        Windows?.Dispose();
+    }
 }
 
 public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<SymplecticRnnConfig, nn.Module>, TrajectoryBatch>
 {
     const string Kind = "srnn/2";
 
+    const string WarmStarts = "iso_z0";
+
     public static ModelState<SymplecticRnnConfig, nn.Module> Init(SymplecticRnnConfig config, int seed, Device device)
     {
         var random = new Generator((ulong)seed, device);
-        return ModelState<SymplecticRnnConfig, nn.Module>.Create(config, Network(config, random, device), random);
+        var network = Network(config, random, device);
+        // The fitted z0 of every training window (NaN until its first fit): a buffer, so checkpoints carry it.
+        if (UsesWarmStarts(config))
+            network.register_buffer(WarmStarts, full([config.IsoWindows, 2 * config.Dimension], double.NaN, dtype: ScalarType.Float32, device: device));
+        return ModelState<SymplecticRnnConfig, nn.Module>.Create(config, network, random);
     }
+
+    static bool UsesWarmStarts(SymplecticRnnConfig c) => c.Iso == "train-and-test" && c.IsoWarmStart && c.Training == "recurrent" && c.IsoWindows > 0;
 
     static nn.Module Network(SymplecticRnnConfig c, Generator random, Device device) => c.Model switch
     {
@@ -144,7 +165,7 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
             states = stack([states.narrow(0, 0, t - 1).reshape(-1, width), states.narrow(0, 1, t - 1).reshape(-1, width)]);
         }
         var start = config.Iso == "train-and-test" && state.Adam.Steps >= config.IsoAfter
-            ? InitialStateOptimisation.Fit(model, states, config.IsoIterations, config.IntegratorKind, config.Dt)
+            ? FitTrainingStarts(state, states, batch.Windows)
             : states[0];
         var parameters = state.Model.parameters().ToList();
         foreach (var p in parameters) p.grad = null;
@@ -164,6 +185,26 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
         return new Step<ModelState<SymplecticRnnConfig, nn.Module>>(state, config.Schedule.Enabled
             ? Metrics.Of(("loss", lossValue), ("learning_rate", learningRate))
             : Metrics.Of(("loss", lossValue)));
+    }
+
+    /// <summary>
+    /// Training-time ISO: L-BFGS fits of the batch's z0. With warm starts each window's fit starts from its previous
+    /// one (the noisy first observation the first time) and is kept for the next; otherwise it starts from the noisy
+    /// observation every time.
+    /// </summary>
+    static Tensor FitTrainingStarts(ModelState<SymplecticRnnConfig, nn.Module> state, Tensor states, Tensor? windows)
+    {
+        var config = state.Config;
+        var model = Model(state);
+        if (!UsesWarmStarts(config) || windows is null)
+            return InitialStateOptimisation.Fit(model, states, config.IsoIterations, config.IntegratorKind, config.Dt);
+        var table = state.Model.named_buffers().Single(b => b.name == WarmStarts).buffer;
+        var previous = table.index_select(0, windows);
+        var known = previous.isnan().any(1, keepdim: true).logical_not();
+        var fitted = InitialStateOptimisation.Fit(model, states, config.IsoIterations, config.IntegratorKind, config.Dt,
+            where(known, previous, states[0]));
+        using (no_grad()) table.index_copy_(0, windows, fitted);
+        return fitted;
     }
 
     /// <summary>

@@ -18,14 +18,16 @@ static class SrnnTraining
     {
         // An epoch, for the plateau schedule, is one pass over the training windows.
         if (config.EpochSteps == 0) config = config with { EpochSteps = Math.Max(1, train.shape[1] / batchSize) };
+        // Training-time ISO keeps one fitted z0 per training window.
+        if (config.IsoWindows == 0 && config.Iso == "train-and-test") config = config with { IsoWindows = train.shape[1] };
         var shuffler = plan.Own(new EpochShuffler(train.shape[1], batchSize, plan.Seed));
 
         IEnumerable<TrajectoryBatch> Batches()
         {
             for (var step = plan.StartStep + 1; step <= plan.LastStep; step++)
             {
-                using var rows = shuffler.Rows(step - 1).to(device);
-                yield return new TrajectoryBatch(train.index_select(1, rows));
+                var rows = shuffler.Rows(step - 1).to(device);
+                yield return new TrajectoryBatch(train.index_select(1, rows), rows);
             }
         }
 
