@@ -199,6 +199,9 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
         if (!UsesWarmStarts(config) || windows is null)
             return InitialStateOptimisation.Fit(model, states, config.IsoIterations, config.IntegratorKind, config.Dt);
         var table = state.Model.named_buffers().Single(b => b.name == WarmStarts).buffer;
+        var (lowest, highest) = (windows.min().item<long>(), windows.max().item<long>());
+        if (lowest < 0 || highest >= table.shape[0])
+            throw new ArgumentException($"window indices must lie in [0, {table.shape[0]}) (iso-windows), got {lowest} to {highest}");
         var previous = table.index_select(0, windows);
         var known = previous.isnan().any(1, keepdim: true).logical_not();
         var fitted = InitialStateOptimisation.Fit(model, states, config.IsoIterations, config.IntegratorKind, config.Dt,

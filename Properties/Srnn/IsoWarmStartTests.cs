@@ -53,4 +53,14 @@ public class IsoWarmStartTests
         Assert.Equal(SymplecticRnn.Update(a, batch).Metrics["loss"], SymplecticRnn.Update(b, batch).Metrics["loss"]);
         Assert.Equal(SymplecticRnn.Save(a), SymplecticRnn.Save(b));
     }
+
+    [Fact]
+    public void A_window_index_beyond_the_kept_starts_is_refused_by_range()
+    {
+        using var scope = NewDisposeScope();
+        using var state = SymplecticRnn.Init(Config(warm: true), 1, CPU);
+        using var batch = new TrajectoryBatch(zeros([4, 2, 4]), tensor(new long[] { 0, 6 }));
+        var error = Assert.Throws<ArgumentException>(() => SymplecticRnn.Update(state, batch));
+        Assert.Contains("[0, 6) (iso-windows), got 0 to 6", error.Message);
+    }
 }
