@@ -106,14 +106,19 @@ public sealed class NguLearner : IAlgorithm<NguConfig, NguLearnerState, Sequence
         var target = state.Target.Q;
         var inputs = batch.Inputs(0, length);
         var q = online.call(inputs, (batch.InitialH, batch.InitialC)).Q;
-        Tensor bootstrap, targetTaken, greedy;
+        var retrace = config.Targets == NguConfig.RetraceTarget;
+        Tensor bootstrap;
+        Tensor? targetTaken = null, greedy = null;
         using (no_grad())
         {
             var qTarget = target.call(inputs, (batch.InitialH, batch.InitialC)).Q;
             var greedyActions = q.detach().argmax(-1, keepdim: true);
             bootstrap = qTarget.gather(2, greedyActions).squeeze(-1);
-            targetTaken = qTarget.gather(2, batch.Actions.unsqueeze(-1)).squeeze(-1);
-            greedy = greedyActions.squeeze(-1).eq(batch.Actions).to_type(bootstrap.dtype);
+            if (retrace)
+            {
+                targetTaken = qTarget.gather(2, batch.Actions.unsqueeze(-1)).squeeze(-1);
+                greedy = greedyActions.squeeze(-1).eq(batch.Actions).to_type(bootstrap.dtype);
+            }
         }
         var taken = q.gather(2, batch.Actions.unsqueeze(-1)).squeeze(-1);
         var beta = state.Betas.index_select(0, batch.Policies).unsqueeze(1);
@@ -122,8 +127,8 @@ public sealed class NguLearner : IAlgorithm<NguConfig, NguLearnerState, Sequence
         var rescaled = config.Rescaling == NguConfig.Rescaled;
         Func<Tensor, Tensor> rescale = z => rescaled ? ValueRescaling.H(z, epsilon) : z, unscale = z => rescaled ? ValueRescaling.Inverse(z, epsilon) : z;
         var gammas = state.Gammas.index_select(0, batch.Policies);
-        var (targets, valid) = config.Targets == NguConfig.RetraceTarget
-            ? RetraceTargets.Compute(rewards, batch.Terminal, batch.Mask, gammas, targetTaken, bootstrap, greedy, config.RetraceLambda, rescale, unscale)
+        var (targets, valid) = retrace
+            ? RetraceTargets.Compute(rewards, batch.Terminal, batch.Mask, gammas, targetTaken!, bootstrap, greedy!, config.RetraceLambda, rescale, unscale)
             : NStepTargets.Compute(rewards, batch.Terminal, batch.Mask, gammas, bootstrap, config.NStep, rescale, unscale);
         valid = valid.mul(BurnInMask(config, batch));
         var span = targets.shape[1];

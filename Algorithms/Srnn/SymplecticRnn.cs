@@ -155,7 +155,8 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
     {
         using var scope = NewDisposeScope();
         var config = state.Config;
-        if (config.Schedule.Enabled && config.EpochSteps == 0)
+        var schedule = config.Schedule;
+        if (schedule.Enabled && config.EpochSteps == 0)
             throw new ArgumentException("plateau-patience and epoch-decay need epoch-steps: the recipes set it from the data, code that trains outside them must set it");
         var model = Model(state);
         var states = batch.States;
@@ -178,11 +179,11 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
         else loss = nn.functional.mse_loss(model.Rollout(start, (int)states.shape[0], config.IntegratorKind, config.Dt), states);
         loss.backward();
         if (config.ClipNorm > 0) nn.utils.clip_grad_norm_(parameters, config.ClipNorm);
-        var learningRate = config.LearningRate * (config.Schedule.Enabled ? state.Schedule.Scale : 1); // a run resumed with the schedule off uses the base rate
+        var learningRate = config.LearningRate * (schedule.Enabled ? state.Schedule.Scale : 1); // a run resumed with the schedule off uses the base rate
         Optim.Adam.Update(new AdamConfig(learningRate), state.Adam, parameters);
         var lossValue = loss.item<float>();
-        state.Schedule.Observe(config.Schedule, lossValue, config.EpochSteps > 0 && state.Adam.Steps % config.EpochSteps == 0);
-        return new Step<ModelState<SymplecticRnnConfig, nn.Module>>(state, config.Schedule.Enabled
+        state.Schedule.Observe(schedule, lossValue, config.EpochSteps > 0 && state.Adam.Steps % config.EpochSteps == 0);
+        return new Step<ModelState<SymplecticRnnConfig, nn.Module>>(state, schedule.Enabled
             ? Metrics.Of(("loss", lossValue), ("learning_rate", learningRate))
             : Metrics.Of(("loss", lossValue)));
     }

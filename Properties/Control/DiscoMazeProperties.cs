@@ -16,6 +16,9 @@ public class DiscoMazeProperties
 
     static readonly int[] Moves = [-1, 1, -Side, Side];
 
+    /// <summary>The first action from <paramref name="agent"/> that steps into a wall, or onto an open cell.</summary>
+    static int FirstMove(bool[] wall, int agent, bool intoWall) => Enumerable.Range(0, 4).First(a => wall[agent + Moves[a]] == intoWall);
+
     static void AssertPerfect(float[] observation)
     {
         var wall = Walls(observation);
@@ -63,7 +66,7 @@ public class DiscoMazeProperties
             var batch = new Batch(new DiscoMaze(new DiscoMazeConfig(), 1), seed);
             var observation = batch.Observation(0);
             var (wall, agent) = (Walls(observation), Agent(observation));
-            var into = Enumerable.Range(0, 4).First(a => wall[agent + Moves[a]]);
+            var into = FirstMove(wall, agent, intoWall: true);
             batch.Step(into);
             Assert.True(batch.Terminated[0]);
             Assert.False(batch.Truncated[0]);
@@ -82,7 +85,7 @@ public class DiscoMazeProperties
         var palette = new HashSet<(float, float, float)>();
         for (var t = 0; t < 20; t++)
         {
-            var move = Enumerable.Range(0, 4).First(a => !wall[agent + Moves[a]]);
+            var move = FirstMove(wall, agent, intoWall: false);
             batch.Step(move);
             Assert.False(batch.Terminated[0] || batch.Truncated[0]);
             var after = batch.Observation(0);
@@ -107,9 +110,9 @@ public class DiscoMazeProperties
         var batch = new Batch(new DiscoMaze(new DiscoMazeConfig(), 1), 9);
         var observation = batch.Observation(0);
         var (wall, agent) = (Walls(observation), Agent(observation));
-        var there = Enumerable.Range(0, 4).First(a => !wall[agent + Moves[a]]);
+        var there = FirstMove(wall, agent, intoWall: false);
         var back = there ^ 1; // left/right and up/down are the pairs (0, 1) and (2, 3)
-        var intoWall = Enumerable.Range(0, 4).First(a => wall[agent + Moves[a]]);
+        var intoWall = FirstMove(wall, agent, intoWall: true);
         foreach (var action in new[] { there, back, there, back, intoWall }) batch.Step(action);
         var summary = Assert.Single(batch.Finished);
         Assert.Equal(5, summary.Length);
@@ -134,7 +137,7 @@ public class DiscoMazeProperties
         var batch = new Batch(new DiscoMaze(new DiscoMazeConfig(), 1), 11);
         var observation = batch.Observation(0);
         var (wall, agent) = (Walls(observation), Agent(observation));
-        var there = Enumerable.Range(0, 4).First(a => !wall[agent + Moves[a]]);
+        var there = FirstMove(wall, agent, intoWall: false);
         var palette = new List<(float, float, float)>();
         var singles = new long[5];
         var pairs = new long[25];
