@@ -9,7 +9,8 @@ namespace Pipeline.Benchmarks;
 /// Replay ingestion and sampling against this machine's memory-copy bandwidth, all measured in the same run:
 /// small items (64 floats) and Atari-sized items (84x84 bytes), 1 and 8 producers inserting batches while one
 /// consumer samples batches of 64 concurrently (as fast as it can: the limiter is MinSize), then inserting alone and
-/// sampling alone. "dataflow" sends pooled batches into <see cref="ReplayFlows.Writer"/> (as many workers as cores).
+/// sampling alone. "dataflow" sends pooled batches into <see cref="ReplayFlows.Writer"/> with as many workers as cores
+/// ("dataflow/1": one worker, so inserts never wait for each other's hold on the table lock).
 /// </summary>
 public static class ReplayThroughput
 {
@@ -23,17 +24,18 @@ public static class ReplayThroughput
         Console.WriteLine(Text($"memory copy (Span.CopyTo, 256 MB, best of 3): {bandwidth / 1e9:F2} GB/s copied"));
         Console.WriteLine(Text($"context: a single Reverb server at about {ReverbSingleServerFramesPerSecond / 1e3:F0} thousand frames/s (user report, Reverb issue #58)"));
         Console.WriteLine();
-        Console.WriteLine("items            producers path      inserted/s      GB/s  x memcpy  sampled/s while inserting");
+        Console.WriteLine("items            producers path       inserted/s      GB/s  x memcpy  sampled/s while inserting");
         var small = new ItemLayout(new ColumnSpec("obs", ElementType.Float32, 64));
         var atari = new ItemLayout(new ColumnSpec("frame", ElementType.UInt8, 84, 84));
         foreach (var (name, layout, capacity, batch) in new[] { ("64 floats", small, 1 << 20, 1024), ("84x84 bytes", atari, 50_000, 64) })
         {
             foreach (var producers in new[] { 1, 8 })
-                foreach (var dataflow in new[] { false, true })
+                foreach (var workers in producers == 1 ? new[] { 0, 1 } : new[] { 0, Environment.ProcessorCount, 1 })
                 {
-                    var (inserted, sampled) = Ingest(layout, capacity, batch, producers, dataflow, seconds);
+                    var (inserted, sampled) = Ingest(layout, capacity, batch, producers, workers, seconds);
                     var gb = inserted * layout.ItemBytes / 1e9;
-                    Console.WriteLine(Text($"{name,-16} {producers,9} {(dataflow ? "dataflow" : "direct"),-9} {inserted,12:N0} {gb,9:F2} {gb * 1e9 / bandwidth,9:F2} {sampled,12:N0}"));
+                    var path = workers switch { 0 => "direct", 1 => "dataflow/1", _ => "dataflow" };
+                    Console.WriteLine(Text($"{name,-16} {producers,9} {path,-10} {inserted,11:N0} {gb,9:F2} {gb * 1e9 / bandwidth,9:F2} {sampled,12:N0}"));
                 }
             var alone = InsertOnly(layout, capacity, batch, seconds);
             Console.WriteLine(Text($"{name,-16} inserting alone (1 thread, batch {batch}): {alone,12:N0} items/s, {alone * layout.ItemBytes / 1e9:F2} GB/s"));
@@ -64,16 +66,16 @@ public static class ReplayThroughput
     /// <summary>
     /// Producers insert prefilled batches (the copy into the table is real; generating data is not measured) for
     /// <paramref name="seconds"/> while one consumer samples; returns items inserted and sampled per second.
-    /// "direct": every producer calls InsertAsync (one lock acquisition per batch); "dataflow": producers
-    /// <c>await SendAsync</c> into the table's bounded writer block.
+    /// <paramref name="writerWorkers"/> 0 is "direct": every producer calls InsertAsync (one lock acquisition per batch);
+    /// otherwise producers <c>await SendAsync</c> into the table's bounded writer block with that many workers.
     /// </summary>
-    static (double Inserted, double Sampled) Ingest(ItemLayout layout, int capacity, int batchSize, int producers, bool dataflow, double seconds)
+    static (double Inserted, double Sampled) Ingest(ItemLayout layout, int capacity, int batchSize, int producers, int writerWorkers, double seconds)
     {
         var table = new ReplayTable(Options(layout, capacity));
         Prefill(table, layout, capacity);
         var before = table.Info().Counters;
         using var stop = new CancellationTokenSource();
-        var writer = dataflow ? table.Writer(capacity: 2 * producers, parallelism: Math.Min(producers, Environment.ProcessorCount)) : null;
+        var writer = writerWorkers > 0 ? table.Writer(capacity: 2 * producers, parallelism: Math.Min(producers, writerWorkers)) : null;
         var pool = BatchPool.Items(layout, batchSize);
         var clock = Stopwatch.StartNew();
         // Dedicated threads: inserts that never block complete synchronously and would otherwise hold every pool thread.

@@ -13,9 +13,10 @@ namespace Pipeline.Algorithms.Ngu;
 /// priority exponent 0.9 with eta 0.9 (Table 6 and R2D2, not appendix A's "1.0");
 /// actor j follows policy j mod N (not the printed j mod (N - 1), which never uses beta_{N-1});
 /// burn-in 40 of the 80 steps (R2D2; NGU does not restate it);
-/// NGU's transformed Retrace targets (appendix E) with a target policy greedy for the online network, so the traces
-/// need no behaviour probabilities; R2D2's n-step double-Q targets with targets=n-step (what the earlier measurements
-/// in NGU.md used).
+/// NGU's transformed Retrace targets (appendix E) with a target policy greedy for the online network by default (the
+/// paper allows greedy or epsilon-greedy; retrace-target-epsilon sets the latter, with traces min(1, pi/mu) from the
+/// behaviour probabilities the actors store); R2D2's n-step double-Q targets with targets=n-step (what the earlier
+/// measurements in NGU.md used).
 /// The observation shape and action count come from the environment (<see cref="NguSpec"/>).
 /// </summary>
 public sealed record NguConfig : IConfig<NguConfig>
@@ -74,6 +75,9 @@ public sealed record NguConfig : IConfig<NguConfig>
 
     [Param("Retrace's lambda (NGU Table 6: 0.95; Disco Maze, Table 7: 0.97)", Min = 0, Max = 1)]
     public double RetraceLambda { get; init; } = 0.95;
+
+    [Param("epsilon of Retrace's target policy, epsilon-greedy for the online network (appendix E; 0: greedy, the default; the paper's evaluation epsilon is 0.01)", Min = 0, Max = 1)]
+    public double RetraceTargetEpsilon { get; init; }
 
     [Param("n of the n-step double-Q target (R2D2; targets=n-step only)", Min = 1, Max = 100)]
     public int NStep { get; init; } = 5;
@@ -153,6 +157,7 @@ public sealed record NguConfig : IConfig<NguConfig>
         (BurnIn < SequenceLength, $"burn-in ({BurnIn}) must be less than sequence-length ({SequenceLength}): sequences inside an episode would train no step"),
         (ReplayPeriod <= SequenceLength, $"replay-period ({ReplayPeriod}) must not exceed sequence-length ({SequenceLength}): sequences would skip steps"),
         (AuxiliarySteps < SequenceLength, $"auxiliary-steps ({AuxiliarySteps}) must be less than sequence-length ({SequenceLength})"),
+        (RetraceTargetEpsilon == 0 || Targets == RetraceTarget, $"retrace-target-epsilon ({RetraceTargetEpsilon}) needs targets=retrace; n-step targets bootstrap from the greedy action"),
         (GammaMin <= GammaMax, $"gamma-min ({GammaMin}) must not exceed gamma-max ({GammaMax})"),
         (Spec.ActionCount >= 2, $"the environment must have at least 2 actions; it has {Spec.ActionCount}"),
         (Spec.ObservationShape.Length is 1 or 3 && Spec.ObservationShape.All(d => d > 0),

@@ -107,28 +107,23 @@ public sealed class NguLearner : IAlgorithm<NguConfig, NguLearnerState, Sequence
         var inputs = batch.Inputs(0, length);
         var q = online.call(inputs, (batch.InitialH, batch.InitialC)).Q;
         var retrace = config.Targets == NguConfig.RetraceTarget;
-        Tensor bootstrap;
-        Tensor? targetTaken = null, greedy = null;
+        var epsilon = config.RescalingEpsilon;
+        var rescaled = config.Rescaling == NguConfig.Rescaled;
+        Func<Tensor, Tensor> rescale = z => rescaled ? ValueRescaling.H(z, epsilon) : z, unscale = z => rescaled ? ValueRescaling.Inverse(z, epsilon) : z;
+        Tensor bootstrap, ratios;
+        Tensor? targetTaken = null;
         using (no_grad())
         {
             var qTarget = target.call(inputs, (batch.InitialH, batch.InitialC)).Q;
-            var greedyActions = q.detach().argmax(-1, keepdim: true);
-            bootstrap = qTarget.gather(2, greedyActions).squeeze(-1);
-            if (retrace)
-            {
-                targetTaken = qTarget.gather(2, batch.Actions.unsqueeze(-1)).squeeze(-1);
-                greedy = greedyActions.squeeze(-1).eq(batch.Actions).to_type(bootstrap.dtype);
-            }
+            (bootstrap, ratios) = RetraceTargets.TargetPolicy(q.detach(), qTarget, batch.Actions, batch.Behaviour, config.RetraceTargetEpsilon, rescale, unscale);
+            if (retrace) targetTaken = qTarget.gather(2, batch.Actions.unsqueeze(-1)).squeeze(-1);
         }
         var taken = q.gather(2, batch.Actions.unsqueeze(-1)).squeeze(-1);
         var beta = state.Betas.index_select(0, batch.Policies).unsqueeze(1);
         var rewards = batch.Extrinsic.add(batch.Intrinsic.mul(beta));
-        var epsilon = config.RescalingEpsilon;
-        var rescaled = config.Rescaling == NguConfig.Rescaled;
-        Func<Tensor, Tensor> rescale = z => rescaled ? ValueRescaling.H(z, epsilon) : z, unscale = z => rescaled ? ValueRescaling.Inverse(z, epsilon) : z;
         var gammas = state.Gammas.index_select(0, batch.Policies);
         var (targets, valid) = retrace
-            ? RetraceTargets.Compute(rewards, batch.Terminal, batch.Mask, gammas, targetTaken!, bootstrap, greedy!, config.RetraceLambda, rescale, unscale)
+            ? RetraceTargets.Compute(rewards, batch.Terminal, batch.Mask, gammas, targetTaken!, bootstrap, ratios, config.RetraceLambda, rescale, unscale)
             : NStepTargets.Compute(rewards, batch.Terminal, batch.Mask, gammas, bootstrap, config.NStep, rescale, unscale);
         valid = valid.mul(BurnInMask(config, batch));
         var span = targets.shape[1];

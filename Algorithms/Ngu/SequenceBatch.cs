@@ -8,12 +8,14 @@ namespace Pipeline.Algorithms.Ngu;
 /// network inputs before acting (observation, previous action, previous rewards) and what followed (action, extrinsic
 /// and intrinsic reward, whether the episode terminated there). <see cref="Mask"/> is 0 on the zero padding after an
 /// episode's end; <see cref="InitialH"/>/<see cref="InitialC"/> are the actor's LSTM state at the sequence's first step;
-/// <see cref="Weights"/> are the replay's importance weights. The batch owns its tensors.
+/// <see cref="Weights"/> are the replay's importance weights; <see cref="Behaviour"/>, when present, the probability
+/// mu(a_t | x_t) with which the actor chose each action (Retrace with an epsilon-greedy target needs it). The batch
+/// owns its tensors.
 /// </summary>
 public sealed record SequenceBatch(
     Tensor Observations, Tensor Actions, Tensor PreviousActions,
     Tensor Extrinsic, Tensor Intrinsic, Tensor PreviousExtrinsic, Tensor PreviousIntrinsic,
-    Tensor Terminal, Tensor Mask, Tensor Policies, Tensor InitialH, Tensor InitialC, Tensor Weights) : IDisposable
+    Tensor Terminal, Tensor Mask, Tensor Policies, Tensor InitialH, Tensor InitialC, Tensor Weights, Tensor? Behaviour = null) : IDisposable
 {
     public long Size => Observations.shape[0];
     public long Length => Observations.shape[1];
@@ -27,5 +29,6 @@ public sealed record SequenceBatch(
     {
         foreach (var t in new[] { Observations, Actions, PreviousActions, Extrinsic, Intrinsic, PreviousExtrinsic, PreviousIntrinsic, Terminal, Mask, Policies, InitialH, InitialC, Weights })
             t.Dispose();
+        Behaviour?.Dispose();
     }
 }

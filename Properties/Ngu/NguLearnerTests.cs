@@ -30,15 +30,16 @@ public class NguLearnerTests
             actions, actions.roll(1, 1).index_put_(tensor(-1L), TensorIndex.Colon, TensorIndex.Single(0)),
             rand([b, t], generator: g).mul(mask), rand([b, t], generator: g).mul(mask), zeros(b, t), zeros(b, t),
             terminal, mask, randint(0, config.Policies, [b], generator: g),
-            zeros(b, config.Hidden), zeros(b, config.Hidden), ones(b));
+            zeros(b, config.Hidden), zeros(b, config.Hidden), ones(b), rand([b, t], generator: g).mul(0.9).add(0.1).mul(mask));
     }
 
     [Theory]
-    [InlineData(NguConfig.NStepTarget)]
-    [InlineData(NguConfig.RetraceTarget)]
-    public void Repeated_updates_on_one_batch_drive_its_losses_down(string targets)
+    [InlineData(NguConfig.NStepTarget, 0)]
+    [InlineData(NguConfig.RetraceTarget, 0)]
+    [InlineData(NguConfig.RetraceTarget, 0.01)]
+    public void Repeated_updates_on_one_batch_drive_its_losses_down(string targets, double targetEpsilon)
     {
-        using var state0 = NguLearner.Init(Tiny with { TargetUpdatePeriod = 1000, Targets = targets }, 1, CPU);
+        using var state0 = NguLearner.Init(Tiny with { TargetUpdatePeriod = 1000, Targets = targets, RetraceTargetEpsilon = targetEpsilon }, 1, CPU);
         using var batch = Batch(Tiny, 2);
         var state = state0;
         var first = NguLearner.Update(state, batch).Metrics;
@@ -106,12 +107,13 @@ public class NguLearnerTests
     [Fact]
     public void Invalid_configs_name_the_problem()
     {
-        var errors = (Tiny with { BurnIn = 8, Policies = 0, Spec = new NguSpec([3, 4], 1) }).Validate()
+        var errors = (Tiny with { BurnIn = 8, Policies = 0, Spec = new NguSpec([3, 4], 1), Targets = NguConfig.NStepTarget, RetraceTargetEpsilon = 0.01 }).Validate()
             .Match(_ => "", e => string.Join("; ", e.Select(x => x.Message)));
         Assert.Contains("burn-in (8) must be less than sequence-length (8)", errors);
         Assert.Contains("policies", errors);
         Assert.Contains("at least 2 actions", errors);
         Assert.Contains("[C, H, W] or [D]", errors);
+        Assert.Contains("retrace-target-epsilon (0.01) needs targets=retrace", errors);
     }
 }
 

@@ -29,6 +29,7 @@ public class NguSequencesTests
             adder.Floats(NguSequences.Intrinsic)[0] = 40 + t;
             adder.Floats(NguSequences.Terminal)[0] = t == 2 ? 1 : 0;
             adder.Ints(NguSequences.Policy)[0] = 1;
+            adder.Floats(NguSequences.Behaviour)[0] = 0.5f + t / 8f;
             float[] state = [t, t + 0.5f, -t, -t - 0.5f];
             state.CopyTo(adder.State);
             adder.Append(endOfEpisode: t == 2);
@@ -53,5 +54,6 @@ public class NguSequencesTests
         Assert.Equal([0f, 0.5f], tensors.InitialH[0].data<float>().ToArray());
         Assert.Equal([0f, -0.5f], tensors.InitialC[0].data<float>().ToArray());
         Assert.Equal(1f, tensors.Weights[0].item<float>());
+        Assert.Equal([0.5f, 0.625f, 0.75f, 0], tensors.Behaviour!.data<float>().ToArray());
     }
 }

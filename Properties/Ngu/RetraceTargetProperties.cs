@@ -92,4 +92,55 @@ public class RetraceTargetProperties
         Assert.Equal(11.0, truncated[0, 0].item<double>(), 12);
         Assert.Equal([1.0, 0, 0, 0], truncatedValid.data<double>().ToArray());
     }
+
+    /// <summary>
+    /// The epsilon-greedy target policy: epsilon 0 gives the greedy values and 0/1 ratios whatever mu is; epsilon 1
+    /// (uniform pi) bootstraps from the mean of the unscaled action values, and the ratios are min(1, pi/mu) against
+    /// hand-computed values, 1 on padding (mu = 0).
+    /// </summary>
+    [Property(MaxTest = 15)]
+    public bool The_epsilon_greedy_target_policy_gives_expected_values_and_truncated_ratios(ushort seed)
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(seed);
+        const int b = 2, l = 5, a = 3;
+        var online = randn([b, l, a], dtype: ScalarType.Float64, generator: g);
+        var target = randn([b, l, a], dtype: ScalarType.Float64, generator: g).mul(3);
+        var actions = randint(0, a, [b, l], generator: g);
+        var behaviour = rand([b, l], dtype: ScalarType.Float64, generator: g).mul(0.9).add(0.05);
+        behaviour[TensorIndex.Colon, l - 1] = tensor(0.0, dtype: ScalarType.Float64);
+        var greedy = online.argmax(-1);
+        var greedyTaken = greedy.eq(actions).to_type(ScalarType.Float64);
+
+        var (greedyValues, greedyRatios) = RetraceTargets.TargetPolicy(online, target, actions, null, 0, H, Inverse);
+        var ok = greedyValues.allclose(target.gather(2, greedy.unsqueeze(-1)).squeeze(-1), 0, 0) && greedyRatios.allclose(greedyTaken, 0, 0);
+
+        var (uniformValues, _) = RetraceTargets.TargetPolicy(online, target, actions, behaviour, 1, H, Inverse);
+        ok &= uniformValues.allclose(H(Inverse(target).mean([-1])), 1e-12, 1e-12);
+
+        const double epsilon = 0.3;
+        var (values, ratios) = RetraceTargets.TargetPolicy(online, target, actions, behaviour, epsilon, H, Inverse);
+        var unscaled = Inverse(target);
+        for (var i = 0; i < b; i++)
+            for (var t = 0; t < l; t++)
+            {
+                var best = greedy[i, t].item<long>();
+                double expected = 0;
+                for (var k = 0; k < a; k++) expected += (epsilon / a + (k == best ? 1 - epsilon : 0)) * unscaled[i, t, k].item<double>();
+                ok &= Math.Abs(Inverse(values)[i, t].item<double>() - expected) < 1e-9 * (1 + Math.Abs(expected));
+                var pi = epsilon / a + (actions[i, t].item<long>() == best ? 1 - epsilon : 0);
+                var mu = behaviour[i, t].item<double>();
+                ok &= Math.Abs(ratios[i, t].item<double>() - (mu == 0 ? 1 : Math.Min(1, pi / mu))) < 1e-12;
+            }
+        return ok;
+    }
+
+    [Fact]
+    public void An_epsilon_greedy_target_without_behaviour_probabilities_is_refused()
+    {
+        using var scope = NewDisposeScope();
+        var q = zeros(1, 2, 3, dtype: ScalarType.Float64);
+        var error = Assert.Throws<ArgumentException>(() => RetraceTargets.TargetPolicy(q, q, zeros(1, 2, dtype: ScalarType.Int64), null, 0.01, H, Inverse));
+        Assert.Contains("behaviour probabilities", error.Message);
+    }
 }

@@ -48,6 +48,7 @@ public sealed class ActorGroup(NguConfig config, IVectorEnvironment environment,
                 adder.Floats(NguSequences.PreviousExtrinsic)[0] = previousExtrinsic[i];
                 adder.Floats(NguSequences.PreviousIntrinsic)[0] = reply.Intrinsic[i];
                 adder.Ints(NguSequences.Action)[0] = reply.Actions[i];
+                adder.Floats(NguSequences.Behaviour)[0] = reply.Behaviour[i];
                 adder.Ints(NguSequences.Policy)[0] = PolicyFamily.PolicyOfActor(firstCopy + i, config.Policies);
                 reply.StatesBefore.AsSpan(i * 2 * hidden, 2 * hidden).CopyTo(adder.State);
             }

@@ -22,7 +22,9 @@ public sealed record InferenceRequest(int FirstCopy, float[] Observations, int[]
 
 /// <summary>The answer: actions, the intrinsic reward of the transition that led to each observation (0 at an episode start),
 /// and the LSTM state (h, c) each copy had before this step (stored with sequences that start here).</summary>
-public sealed record InferenceResponse(int[] Actions, float[] Intrinsic, float[] StatesBefore);
+/// <summary>Per copy: the action, its probability under the copy's epsilon-greedy policy, the intrinsic reward of the
+/// observation and the LSTM state (h, c) before the step.</summary>
+public sealed record InferenceResponse(int[] Actions, float[] Behaviour, float[] Intrinsic, float[] StatesBefore);
 
 /// <summary>
 /// Central batched inference (SEED RL; irm_ngu.md 3.4): actor groups send their observations, the server waits for more
@@ -209,11 +211,15 @@ public sealed class InferenceServer : IDisposable
         var hNew = hOut.cpu().data<float>().ToArray();
         var cNew = cOut.cpu().data<float>().ToArray();
         var actions = new int[count];
+        var behaviour = new float[count];
+        var actionCount = config.Spec.ActionCount;
         for (var i = 0; i < count; i++)
         {
             Array.Copy(hNew, i * hidden, h, index[i] * hidden, hidden);
             Array.Copy(cNew, i * hidden, c, index[i] * hidden, hidden);
-            actions[i] = random.NextDouble() < epsilons[index[i]] ? random.Next(config.Spec.ActionCount) : (int)greedy[i];
+            var epsilon = epsilons[index[i]];
+            actions[i] = random.NextDouble() < epsilon ? random.Next(actionCount) : (int)greedy[i];
+            behaviour[i] = (float)(epsilon / actionCount + (actions[i] == greedy[i] ? 1 - epsilon : 0));
         }
         Interlocked.Add(ref forwarded, count);
         batches++;
@@ -222,7 +228,7 @@ public sealed class InferenceServer : IDisposable
         for (var g = 0; g < group.Count; g++)
         {
             var n = group[g].Count;
-            responses[g] = new InferenceResponse(actions[offset..(offset + n)], intrinsic[offset..(offset + n)], statesBefore[(offset * 2 * hidden)..((offset + n) * 2 * hidden)]);
+            responses[g] = new InferenceResponse(actions[offset..(offset + n)], behaviour[offset..(offset + n)], intrinsic[offset..(offset + n)], statesBefore[(offset * 2 * hidden)..((offset + n) * 2 * hidden)]);
             offset += n;
         }
         return responses;

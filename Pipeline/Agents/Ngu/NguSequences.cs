@@ -7,12 +7,14 @@ namespace Pipeline.Agents.Ngu;
 /// <summary>
 /// How NGU's steps are stored in replay and turned back into a <see cref="SequenceBatch"/>: one column per network input
 /// and per target ingredient; sequences of <see cref="NguConfig.SequenceLength"/> steps every
-/// <see cref="NguConfig.ReplayPeriod"/> steps, with the LSTM state (h, c) at the first step.
+/// <see cref="NguConfig.ReplayPeriod"/> steps, with the LSTM state (h, c) at the first step. Every step keeps the
+/// probability mu(a_t | x_t) its action had under the actor's epsilon-greedy policy (for an epsilon-greedy Retrace
+/// target).
 /// </summary>
 public static class NguSequences
 {
     public const int Observation = 0, PreviousAction = 1, PreviousExtrinsic = 2, PreviousIntrinsic = 3,
-        Action = 4, Extrinsic = 5, Intrinsic = 6, Terminal = 7, Policy = 8;
+        Action = 4, Extrinsic = 5, Intrinsic = 6, Terminal = 7, Policy = 8, Behaviour = 9;
 
     public static SequenceLayout Layout(NguConfig config) => new(
         new ItemLayout(
@@ -24,7 +26,8 @@ public static class NguSequences
             new ColumnSpec("extrinsic", ElementType.Float32),
             new ColumnSpec("intrinsic", ElementType.Float32),
             new ColumnSpec("terminal", ElementType.Float32),
-            new ColumnSpec("policy", ElementType.Int32)),
+            new ColumnSpec("policy", ElementType.Int32),
+            new ColumnSpec("behaviour_probability", ElementType.Float32)),
         config.SequenceLength, config.ReplayPeriod, 2, config.Hidden);
 
     /// <summary>The first <see cref="SampleBatch.Count"/> sampled sequences as tensors on <paramref name="device"/>.</summary>
@@ -46,7 +49,8 @@ public static class NguSequences
             Floats(Extrinsic, steps), Floats(Intrinsic, steps), Floats(PreviousExtrinsic, steps), Floats(PreviousIntrinsic, steps),
             Floats(Terminal, steps), Floats(layout.Step.Columns.Count, steps),
             policies.select(1, 0).clone(), state.select(1, 0).clone(), state.select(1, 1).clone(),
-            Copy(sample.Weights.AsSpan(0, (int)b).ToArray().Select(w => (float)w).ToArray(), [b], device));
+            Copy(sample.Weights.AsSpan(0, (int)b).ToArray().Select(w => (float)w).ToArray(), [b], device),
+            Floats(Behaviour, steps));
     }
 
     static Tensor Copy<T>(T[] values, long[] shape, Device device) where T : unmanaged
