@@ -36,27 +36,32 @@ public static class ReboundLeapfrog
 
 /// <summary>
 /// SRNN with the rebound module for the heavy billiard (App. A.3): an H-NET (2 -> 32 -> 1 per MLP) and three small
-/// tanh networks: n_bar from (q_t, q_tentative) -> 128 -> 32 -> 2, normalised; alpha sharing n_bar's first layer
-/// -> 32 -> 1 with a ReLU (clamped to 1); gamma = sigmoid(MLP(q_tentative) -> 16 -> 16 -> 1), L1-penalised so the
-/// module switches off away from walls. The paper feeds 10 x 10 image patches of the walls around q_t and q_tentative
-/// (and a 2 x 2 patch to gamma); here the positions themselves are the input, which carries the same information for
-/// the one fixed box.
+/// tanh networks: n_bar from two 10 x 10 patches of the background image (<see cref="BilliardImage"/>) centred at q_t
+/// and q_tentative (200 inputs) -> 128 -> 32 -> 2, normalised; alpha sharing n_bar's first layer -> 32 -> 1 with a
+/// ReLU (clamped to 1); gamma = sigmoid(MLP(2 x 2 patch at q_tentative) -> 16 -> 16 -> 1), L1-penalised so the module
+/// switches off away from walls. With <c>patches</c> false the networks read the positions (q_t, q_tentative) and
+/// q_tentative instead, which for the one fixed box carries the same information but must be learned as geometry.
 /// </summary>
 public sealed class ReboundHamiltonianNetwork : nn.Module<Tensor, Tensor>, ITrajectoryModel
 {
+    public const int NormalPatch = 10, GatePatch = 2;
+
     readonly HamiltonianNetwork hamiltonian;
     readonly Sequential shared;
     readonly Sequential normalHead;
     readonly Sequential alphaHead;
     readonly Sequential gateNet;
+    readonly BilliardImage? image;
 
-    public ReboundHamiltonianNetwork(int hidden, Generator generator, Device device, ScalarType dtype = ScalarType.Float32) : base("hnet-rebound")
+    public ReboundHamiltonianNetwork(int hidden, Generator generator, Device device, ScalarType dtype = ScalarType.Float32, bool patches = true) : base("hnet-rebound")
     {
         hamiltonian = new HamiltonianNetwork(2, hidden, generator, device, dtype);
-        shared = nn.Sequential(TanhMlp.Create(4, 128, 0, 128, generator, device, dtype), nn.Tanh());
+        image = patches ? new BilliardImage(device, dtype) : null;
+        var (normalInputs, gateInputs) = patches ? (2 * NormalPatch * NormalPatch, GatePatch * GatePatch) : (4, 2);
+        shared = nn.Sequential(TanhMlp.Create(normalInputs, 128, 0, 128, generator, device, dtype), nn.Tanh());
         normalHead = TanhMlp.Create(128, 32, 1, 2, generator, device, dtype);
         alphaHead = TanhMlp.Create(128, 32, 1, 1, generator, device, dtype);
-        gateNet = TanhMlp.Create(2, 16, 2, 1, generator, device, dtype);
+        gateNet = TanhMlp.Create(gateInputs, 16, 2, 1, generator, device, dtype);
         RegisterComponents();
     }
 
@@ -74,15 +79,24 @@ public sealed class ReboundHamiltonianNetwork : nn.Module<Tensor, Tensor>, ITraj
         for (var t = 1; t < states; t++)
         {
             var (_, qTentative) = Integrate.Step(hamiltonian, Integrator.Leapfrog, p, q, dt);
-            var features = shared.call(cat([q, qTentative], 1));
+            var (normalInput, gateInput) = image is null
+                ? (cat([q, qTentative], 1), qTentative)
+                : (cat([image.Patches(q, NormalPatch), image.Patches(qTentative, NormalPatch)], 1), image.Patches(qTentative, GatePatch));
+            var features = shared.call(normalInput);
             var direction = normalHead.call(features);
             var unit = direction.div(direction.mul(direction).sum(1, keepdim: true).add(Scalars.Of(1e-12)).sqrt());
             var alpha = alphaHead.call(features).relu().clamp_max(1);
-            var gate = gateNet.call(qTentative).sigmoid();
+            var gate = gateNet.call(gateInput).sigmoid();
             gates.Add(gate);
             (p, q) = ReboundLeapfrog.Step(hamiltonian, p, q, dt, unit.mul(gate), alpha);
             trajectory.Add(cat([p, q], 1));
         }
         return (stack(trajectory), gates.Count == 0 ? zeros(1, dtype: z0.dtype, device: z0.device).sum() : cat(gates, 1).mean());
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) image?.Dispose();
+        base.Dispose(disposing);
     }
 }

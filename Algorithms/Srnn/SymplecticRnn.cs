@@ -78,6 +78,9 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
     [Param("weight of the L1 penalty on the rebound gate gamma (hnet-rebound only)", Min = 0, Max = 100)]
     public double ReboundPenalty { get; init; } = 1e-3;
 
+    [Param("what the rebound networks read (hnet-rebound only): patches of the background image (the paper) or the positions", OneOf = ["patches", "positions"])]
+    public string ReboundInput { get; init; } = "patches";
+
     [Param("tensor device", OneOf = ["auto", "cpu", "cuda"])]
     public string Device { get; init; } = "auto";
 
@@ -138,7 +141,7 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
     {
         "onet" => new OdeNetwork(c.Dimension, c.Hidden, random, device, layers: c.Layers),
         "rnn" or "lstm" => new RecurrentBaseline(c.Model == "lstm", c.Dimension, c.Hidden, random, device),
-        "hnet-rebound" when c.Dimension == 2 => new ReboundHamiltonianNetwork(c.Hidden, random, device),
+        "hnet-rebound" when c.Dimension == 2 => new ReboundHamiltonianNetwork(c.Hidden, random, device, patches: c.ReboundInput == "patches"),
         "hnet-rebound" => throw new ArgumentException($"the rebound module is built for the 2-D billiard: dimension must be 2, not {c.Dimension}"),
         _ => new HamiltonianNetwork(c.Dimension, c.Hidden, random, device, layers: c.Layers),
     };

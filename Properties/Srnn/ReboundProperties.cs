@@ -63,11 +63,13 @@ public class ReboundProperties
         Assert.True(pa.sub(pl).abs().max().item<double>() < 1e-12 && qa.sub(ql).abs().max().item<double>() < 1e-12);
     }
 
-    [Fact]
-    public void The_rebound_model_trains_and_its_rollout_has_the_srnn_layout()
+    [Theory]
+    [InlineData("patches")]
+    [InlineData("positions")]
+    public void The_rebound_model_trains_and_its_rollout_has_the_srnn_layout(string input)
     {
         using var scope = NewDisposeScope();
-        var config = new SymplecticRnnConfig { Model = "hnet-rebound", Dimension = 2, Hidden = 8, Dt = 0.1, Device = "cpu" };
+        var config = new SymplecticRnnConfig { Model = "hnet-rebound", ReboundInput = input, Dimension = 2, Hidden = 8, Dt = 0.1, Device = "cpu" };
         using var g = new Generator(2);
         var states = ReferenceTrajectories.Generate(new HeavyBilliard(), 8, 5, 0.1, 1, g).to_type(ScalarType.Float32);
         var state = SymplecticRnn.Init(config, 2, CPU);
@@ -79,5 +81,40 @@ public class ReboundProperties
             Assert.True(rollout[0].eq(states[0]).all().item<bool>());
         }
         Assert.Contains("dimension must be 2", Assert.Throws<ArgumentException>(() => SymplecticRnn.Init(config with { Dimension = 3 }, 0, CPU)).Message);
+    }
+
+    /// <summary>The background image: 12 px walls of 1 around a 104 x 104 interior of 0 (App. A.3).</summary>
+    [Fact]
+    public void The_billiard_image_has_twelve_pixel_walls_around_the_interior()
+    {
+        using var image = new BilliardImage(CPU, ScalarType.Float64);
+        Assert.Equal(128.0 * 128 - 104 * 104, image.Image.sum().item<double>());
+        Assert.Equal(0.0, image.Image[TensorIndex.Slice(12, 116), TensorIndex.Slice(12, 116)].sum().item<double>());
+        Assert.Equal(1.0, image.Image[11, 64].item<double>());
+        Assert.Equal(1.0, image.Image[64, 116].item<double>());
+    }
+
+    /// <summary>
+    /// Patches by nearest pixel: empty in the middle of the box; at the left wall (x = 0) the 5 leftmost columns are
+    /// wall; at the ceiling (y = 1, row 12) the 5 top rows; beyond the image all wall; a 2 x 2 patch just inside the
+    /// floor is free and one just below it is wall. No gradient reaches the position through a patch.
+    /// </summary>
+    [Fact]
+    public void Patches_read_the_walls_around_a_position()
+    {
+        using var scope = NewDisposeScope();
+        using var image = new BilliardImage(CPU, ScalarType.Float64);
+        var q = tensor(new[,] { { 0.5, 0.5 }, { 0.0, 0.5 }, { 0.5, 1.0 }, { -1.0, 2.0 } }, requires_grad: true);
+        var patches = image.Patches(q, 10).view(4, 10, 10);
+        Assert.Equal(0.0, patches[0].sum().item<double>());
+        var leftColumns = Enumerable.Range(0, 10).Select(c => patches[1, TensorIndex.Colon, c].sum().item<double>()).ToArray();
+        Assert.Equal([10.0, 10, 10, 10, 10, 0, 0, 0, 0, 0], leftColumns);
+        var topRows = Enumerable.Range(0, 10).Select(r => patches[2, r].sum().item<double>()).ToArray();
+        Assert.Equal([10.0, 10, 10, 10, 10, 0, 0, 0, 0, 0], topRows);
+        Assert.Equal(100.0, patches[3].sum().item<double>());
+        Assert.False(patches.requires_grad);
+        var floor = image.Patches(tensor(new[,] { { 0.5, 1.5 / 104 }, { 0.5, -1.5 / 104 } }), 2);
+        Assert.Equal([0.0, 4.0], floor.sum(1).data<double>().ToArray());
+        Assert.Contains("B x 2", Assert.Throws<ArgumentException>(() => image.Patches(zeros(3, 4, dtype: ScalarType.Float64), 2)).Message);
     }
 }

@@ -65,7 +65,11 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
             yield return new("recurrent-hnet-leapfrog-states50", ["training=recurrent", "model=hnet", "integrator=leapfrog", "states=50", "window=10"],
                 [("leapfrog", CoverageRow)]);
         if (rebound && !iso)
-            yield return new("recurrent-hnet-rebound", ["training=recurrent", "model=hnet-rebound"], [("leapfrog", "recurrent H-NET + rebound module L-L")]);
+        {
+            yield return new("recurrent-hnet-rebound", ["training=recurrent", "model=hnet-rebound"], [("leapfrog", "recurrent H-NET + rebound module L-L (image patches, the paper)")]);
+            yield return new("recurrent-hnet-rebound-positions", ["training=recurrent", "model=hnet-rebound", "rebound-input=positions"],
+                [("leapfrog", "recurrent H-NET + rebound module L-L, reading positions")]);
+        }
         if (!baselines) yield break;
         foreach (var rnn in new[] { "rnn", "lstm" })
             yield return new(rnn, [$"model={rnn}", .. rnn == "rnn" ? new[] { "clip-norm=0.25" } : []], [("same", rnn.ToUpperInvariant())]);
