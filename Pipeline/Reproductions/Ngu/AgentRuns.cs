@@ -10,15 +10,16 @@ static class AgentRuns
     public static readonly (string Label, string Intrinsic)[] Agents =
         [("NGU (learned embedding)", "learned"), ("NGU (random embedding)", "random-embedding"), ("R2D2 (no intrinsic reward)", "none")];
 
-    /// <summary>Runs <paramref name="recipe"/> and returns its actor metrics by name, each as (learner step, value) in order.</summary>
-    public static async Task<Dictionary<string, (double Step, double Value)[]>> Run(ReproductionContext context, string recipe, string subdirectory,
-        IReadOnlyList<string> assignments, long steps, CancellationToken cancellation)
+    /// <summary>Runs <paramref name="recipe"/> and returns its actor metrics by name, each as (learner step, value) in order, and its directory.</summary>
+    public static async Task<(Dictionary<string, (double Step, double Value)[]> Metrics, string Directory)> Run(ReproductionContext context, string recipe,
+        string subdirectory, IReadOnlyList<string> assignments, long steps, CancellationToken cancellation)
     {
         var outcome = await context.Train(RecipeRegistry.Find(recipe)!, subdirectory, assignments, context.Seed, steps, cancellation);
-        return MetricsLog.Read(outcome.Directory.MetricsJsonl)
+        var metrics = MetricsLog.Read(outcome.Directory.MetricsJsonl)
             .Where(p => p.Phase == "actors")
             .GroupBy(p => p.Metric)
             .ToDictionary(g => g.Key, g => g.Select(p => ((double)p.Step, p.Value)).ToArray());
+        return (metrics, outcome.Directory.Path);
     }
 
     /// <summary>The mean of a metric over the last quarter of its reports (the agent's end-of-budget behaviour).</summary>

@@ -29,7 +29,7 @@ public sealed class DeepSeaExploration : IReproduction
             var curves = new List<(string, double[], double[])>();
             foreach (var (label, intrinsic) in AgentRuns.Agents)
             {
-                var metrics = await AgentRuns.Run(context, "ngu-deepsea", $"N{size}/{intrinsic}",
+                var (metrics, _) = await AgentRuns.Run(context, "ngu-deepsea", $"N{size}/{intrinsic}",
                     [$"size={size}", $"sequence-length={size}", $"replay-period={size}", $"auxiliary-steps={size - 1}", $"intrinsic={intrinsic}",
                      $"checkpoint-every={steps}"], steps, cancellation);
                 if (cancellation.IsCancellationRequested) return;

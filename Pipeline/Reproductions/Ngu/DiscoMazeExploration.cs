@@ -13,6 +13,9 @@ public sealed class DiscoMazeExploration : IReproduction
     public string Summary => "NGU vs a random embedding vs R2D2 on the Random Disco Maze: cells visited per episode";
     public string Paper => "Badia et al. 2020, Never Give Up, section 4.1 and Figure 2";
 
+    const int WalkMazes = 64, WalkSteps = 40;
+    const ulong WalkSeed = 12345;
+
     public async Task Run(ReproductionContext context, CancellationToken cancellation)
     {
         var steps = context.Quick ? 1000L : 4000L;
@@ -22,11 +25,17 @@ public sealed class DiscoMazeExploration : IReproduction
         var rows = new List<IReadOnlyList<object>>();
         var visited = new List<(string, double[], double[])>();
         var lengths = new List<(string, double[], double[])>();
+        var walks = new List<IReadOnlyList<object>>();
         foreach (var (label, intrinsic) in AgentRuns.Agents)
         {
-            var metrics = await AgentRuns.Run(context, "ngu-disco", intrinsic,
+            var (metrics, directory) = await AgentRuns.Run(context, "ngu-disco", intrinsic,
                 [$"intrinsic={intrinsic}", $"checkpoint-every={steps}"], steps, cancellation);
             if (cancellation.IsCancellationRequested) return;
+            if (intrinsic != "none")
+            {
+                var walk = WalkNovelty.FromRun(directory, WalkMazes, WalkSteps, WalkSeed);
+                walks.Add([label, walk.Oscillate, walk.DepthFirst, walk.Ratio]);
+            }
             rows.Add([label, AgentRuns.Last(metrics, "episodes"), AgentRuns.Final(metrics, "visited_fraction"), AgentRuns.Final(metrics, "length"),
                 AgentRuns.Final(metrics, "intrinsic_mean")]);
             var v = metrics.GetValueOrDefault("visited_fraction") ?? [];
@@ -42,5 +51,10 @@ public sealed class DiscoMazeExploration : IReproduction
         context.Report.Figure(lengthPath, "Episode length: how long each agent avoids the walls.");
         context.Report.Table(new ReportTable("disco", "Random Disco Maze: exploration at the end of the budget (last quarter of the reports)",
             ["agent", "episodes", "visited fraction", "episode length", "mean intrinsic reward"], rows));
+        context.Report.Text($"The mechanism, measured on each trained embedding: the episodic reward per step it gives two scripted walks of {WalkSteps} " +
+            $"steps on the same {WalkMazes} fresh mazes (`pipeline ngu walk-novelty <run>`): moving back and forth between two cells, and a depth-first walk. " +
+            "Changing wall colours make oscillating look new to an embedding that keeps them; a controllable-state embedding should reward only the depth-first walk.");
+        context.Report.Table(new ReportTable("walks", "Episodic reward per step of scripted walks, by trained embedding",
+            ["agent", "oscillate", "depth-first", "depth-first / oscillate"], walks));
     }
 }
