@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipeline.Recipes.Ngu;
 using Pipeline.Reproductions.Ngu;
 
 namespace Pipeline.Cli;
@@ -33,6 +34,25 @@ public static class NguCommand
                 return 1;
             }
         });
-        return new Command("ngu", "Inspect NGU runs") { walks };
+        var updates = new Option<int>("--updates") { Description = "Adam updates, each on a fresh batch of 16 copies x 10 steps", DefaultValueFactory = _ => 1000 };
+        var staticWalls = new Option<bool>("--static-walls") { Description = "draw every wall in one colour (no disco noise)" };
+        var probeSeed = new Option<int>("--seed") { Description = "network, maze and walk seed", DefaultValueFactory = _ => 0 };
+        var rooms = new Option<int>("--rooms") { Description = "rooms per maze side (the Disco Maze: 10, a 21 x 21 grid)", DefaultValueFactory = _ => 10 };
+        var probe = new Command("inverse-dynamics",
+            "Train the Disco recipe's embedding network by inverse dynamics on random legal walks and print its loss and accuracy on unseen transitions") { updates, staticWalls, probeSeed, rooms };
+        probe.SetAction(parse =>
+        {
+            if (parse.GetValue(updates) < 1 || parse.GetValue(rooms) is < 2 or > 100)
+            {
+                Console.Error.WriteLine("error: --updates must be at least 1 and --rooms between 2 and 100");
+                return 2;
+            }
+            var points = InverseDynamicsProbe.Run(NguRecipes.DiscoDefaults, parse.GetValue(updates), 16, 10, parse.GetValue(staticWalls), parse.GetValue(probeSeed),
+                parse.GetValue(rooms));
+            foreach (var window in points.Chunk(100))
+                Console.WriteLine($"updates {window[0].Update + 1,5}-{window[^1].Update + 1,-5}  loss {window.Average(p => p.Loss):F4}  accuracy {window.Average(p => p.Accuracy):F3}");
+            return 0;
+        });
+        return new Command("ngu", "Inspect NGU runs and the Disco Maze embedding") { walks, probe };
     }
 }

@@ -109,9 +109,9 @@ public static class WalkNovelty
         var finished = new List<EpisodeSummary>();
         for (var copy = 0; copy < count; copy++)
         {
-            var at = AgentCell(observations.AsSpan(copy * size, size), side);
+            var at = DiscoObservations.AgentCell(observations.AsSpan(copy * size, size), side);
             homes[copy] = at;
-            partners[copy] = OpenNeighbours(observations.AsSpan(copy * size, size), side, at)[0];
+            partners[copy] = DiscoObservations.OpenNeighbours(observations.AsSpan(copy * size, size), side, at)[0];
             visited[copy].Add(at);
             paths[copy].Push(at);
         }
@@ -120,12 +120,12 @@ public static class WalkNovelty
             for (var copy = 0; copy < count; copy++)
             {
                 var observation = observations.AsSpan(copy * size, size);
-                var at = AgentCell(observation, side);
+                var at = DiscoObservations.AgentCell(observation, side);
                 int next;
                 if (!depthFirstWalk) next = at == homes[copy] ? partners[copy] : homes[copy];
                 else
                 {
-                    var fresh = OpenNeighbours(observation, side, at).Where(c => !visited[copy].Contains(c)).ToList();
+                    var fresh = DiscoObservations.OpenNeighbours(observation, side, at).Where(c => !visited[copy].Contains(c)).ToList();
                     if (fresh.Count > 0)
                     {
                         next = fresh[0];
@@ -138,7 +138,7 @@ public static class WalkNovelty
                         next = paths[copy].Peek();
                     }
                 }
-                actions[copy] = Move(at, next, side);
+                actions[copy] = DiscoObservations.Move(at, next, side);
             }
             environment.Step(actions, observations, rewards, terminated, truncated, finished);
             if (terminated.Any(x => x) || truncated.Any(x => x))
@@ -157,31 +157,4 @@ public static class WalkNovelty
         var x = tensor(observations, [count, .. shape.Select(d => (long)d)]).to(device);
         return embedding.call(x).cpu().data<float>().ToArray();
     }
-
-    /// <summary>The agent is the one pure green cell (red 0, green 1).</summary>
-    static int AgentCell(ReadOnlySpan<float> observation, int side)
-    {
-        var cells = side * side;
-        for (var c = 0; c < cells; c++)
-            if (observation[c] == 0 && observation[cells + c] == 1) return c;
-        throw new InvalidOperationException("no agent in the observation");
-    }
-
-    /// <summary>Open neighbours in the order left, right, up, down: walls are never black in the red plane.</summary>
-    static List<int> OpenNeighbours(ReadOnlySpan<float> observation, int side, int at)
-    {
-        var open = new List<int>(4);
-        foreach (var cell in new[] { at - 1, at + 1, at - side, at + side })
-            if (observation[cell] == 0) open.Add(cell);
-        return open;
-    }
-
-    static int Move(int from, int to, int side) => (to - from) switch
-    {
-        -1 => DiscoMaze.Left,
-        1 => DiscoMaze.Right,
-        var d when d == -side => DiscoMaze.Up,
-        var d when d == side => DiscoMaze.Down,
-        _ => throw new InvalidOperationException($"cells {from} and {to} are not neighbours"),
-    };
 }
