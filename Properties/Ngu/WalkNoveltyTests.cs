@@ -35,4 +35,13 @@ public class WalkNoveltyTests(ITestOutputHelper output)
         Assert.True(controllable.Ratio > 2, $"cells: oscillate {controllable.Oscillate}, depth-first {controllable.DepthFirst}; raw: {raw}");
         Assert.True(raw.Ratio is > 0.7 and < 1.4, $"raw: oscillate {raw.Oscillate}, depth-first {raw.DepthFirst}");
     }
+
+    /// <summary>On a 5 x 5 maze a 40-step depth-first walk covers every cell and starts over instead of failing.</summary>
+    [Fact]
+    public void Walks_longer_than_a_small_maze_keep_going()
+    {
+        var environment = new DiscoMaze(new DiscoMazeConfig { Rooms = 2 }, 4);
+        var result = WalkNovelty.Measure(Kernel, 1000, environment.ObservationSize, observations => (float[])observations.Clone(), environment, 4, 40, 3);
+        Assert.True(double.IsFinite(result.Oscillate) && double.IsFinite(result.DepthFirst) && result.DepthFirst > 0);
+    }
 }

@@ -125,7 +125,14 @@ public static class WalkNovelty
                 if (!depthFirstWalk) next = at == homes[copy] ? partners[copy] : homes[copy];
                 else
                 {
-                    var fresh = DiscoObservations.OpenNeighbours(observation, side, at).Where(c => !visited[copy].Contains(c)).ToList();
+                    var open = DiscoObservations.OpenNeighbours(observation, side, at);
+                    if (paths[copy].Count == 1 && open.All(visited[copy].Contains))
+                    {
+                        // Back at the start with every cell seen (a small maze): begin a new depth-first pass.
+                        visited[copy].Clear();
+                        visited[copy].Add(at);
+                    }
+                    var fresh = open.Where(c => !visited[copy].Contains(c)).ToList();
                     if (fresh.Count > 0)
                     {
                         next = fresh[0];
