@@ -23,15 +23,28 @@ public sealed class DiscoMazeExploration : IReproduction
         context.Report.Text($"Every agent: {steps} learner updates of batch 16 (sequences of 50), 16 environment copies, samples per insert 0.25, " +
             "Table 7's values otherwise (see docs/NGU.md for the deviations). The paper reports that only the learned embedding explores like " +
             "depth-first search (it trains for billions of frames); the measured values below are what this budget gives.");
+        if (!await Maze(context, 10, steps, AgentRuns.Agents, "", cancellation)) return;
+        Probe(context, cancellation);
+        if (context.Quick || cancellation.IsCancellationRequested) return;
+        context.Report.Text("The same on a 9 x 9 maze (rooms 4, not the paper's size), where the probe above learns within a few hundred updates, " +
+            "for 8,000 updates: NGU with its learned embedding against the random embedding.");
+        await Maze(context, 4, 8000, AgentRuns.Agents.Take(2).ToArray(), "-9x9", cancellation);
+    }
+
+    /// <summary>The agents on one maze size: curves, the exploration table and the scripted-walk table. False when cancelled.</summary>
+    static async Task<bool> Maze(ReproductionContext context, int rooms, long steps, (string Label, string Intrinsic)[] agents, string suffix,
+        CancellationToken cancellation)
+    {
+        var side = 2 * rooms + 1;
         var rows = new List<IReadOnlyList<object>>();
         var visited = new List<(string, double[], double[])>();
         var lengths = new List<(string, double[], double[])>();
         var walks = new List<IReadOnlyList<object>>();
-        foreach (var (label, intrinsic) in AgentRuns.Agents)
+        foreach (var (label, intrinsic) in agents)
         {
-            var (metrics, directory) = await AgentRuns.Run(context, "ngu-disco", intrinsic,
-                [$"intrinsic={intrinsic}", $"checkpoint-every={steps}"], steps, cancellation);
-            if (cancellation.IsCancellationRequested) return;
+            var (metrics, directory) = await AgentRuns.Run(context, "ngu-disco", intrinsic + suffix,
+                [$"intrinsic={intrinsic}", $"size={rooms}", $"checkpoint-every={steps}"], steps, cancellation);
+            if (cancellation.IsCancellationRequested) return false;
             if (intrinsic != "none")
             {
                 var walk = WalkNovelty.FromRun(directory, WalkMazes, WalkSteps, WalkSeed);
@@ -44,20 +57,21 @@ public sealed class DiscoMazeExploration : IReproduction
             visited.Add((label, v.Select(p => p.Step).ToArray(), v.Select(p => 100 * p.Value).ToArray()));
             lengths.Add((label, l.Select(p => p.Step).ToArray(), l.Select(p => p.Value).ToArray()));
         }
-        var path = context.PathOf("disco-visited.png");
-        GanPlots.Curves(path, "Random Disco Maze: cells visited per episode", "learner update", "% of cells visited", logY: false, visited);
-        context.Report.Figure(path, "Percentage of the maze's open cells visited per episode (mean over each report window of 64 episodes).");
-        var lengthPath = context.PathOf("disco-length.png");
-        GanPlots.Curves(lengthPath, "Random Disco Maze: episode length", "learner update", "steps before touching a wall (cap 500)", logY: false, lengths);
-        context.Report.Figure(lengthPath, "Episode length: how long each agent avoids the walls.");
-        context.Report.Table(new ReportTable("disco", "Random Disco Maze: exploration at the end of the budget (last quarter of the reports)",
+        var path = context.PathOf($"disco-visited{suffix}.png");
+        GanPlots.Curves(path, $"Random Disco Maze {side}x{side}: cells visited per episode", "learner update", "% of cells visited", logY: false, visited);
+        context.Report.Figure(path, $"{side} x {side}: percentage of the maze's open cells visited per episode (mean over each report window of 64 episodes).");
+        var lengthPath = context.PathOf($"disco-length{suffix}.png");
+        GanPlots.Curves(lengthPath, $"Random Disco Maze {side}x{side}: episode length", "learner update", "steps before touching a wall (cap 500)", logY: false, lengths);
+        context.Report.Figure(lengthPath, $"{side} x {side}: episode length, how long each agent avoids the walls.");
+        context.Report.Table(new ReportTable($"disco{suffix}", $"Random Disco Maze {side} x {side}: exploration at the end of {steps} updates (last quarter of the reports)",
             ["agent", "episodes", "visited fraction", "episode length", "mean intrinsic reward"], rows));
         context.Report.Text($"The mechanism, measured on each trained embedding: the episodic reward per step it gives two scripted walks of {WalkSteps} " +
-            $"steps on the same {WalkMazes} fresh mazes (`pipeline ngu walk-novelty <run>`): moving back and forth between two cells, and a depth-first walk. " +
-            "Changing wall colours make oscillating look new to an embedding that keeps them; a controllable-state embedding should reward only the depth-first walk.");
-        context.Report.Table(new ReportTable("walks", "Episodic reward per step of scripted walks, by trained embedding",
+            $"steps on the same {WalkMazes} fresh {side} x {side} mazes (`pipeline ngu walk-novelty <run>`): moving back and forth between two cells, and a " +
+            "depth-first walk. Changing wall colours make oscillating look new to an embedding that keeps them; a controllable-state embedding should " +
+            "reward only the depth-first walk (an oracle embedding of the agent's cell gives 5.5x on 21 x 21 mazes, the raw observation 1.0x).");
+        context.Report.Table(new ReportTable($"walks{suffix}", $"{side} x {side}: episodic reward per step of scripted walks, by trained embedding",
             ["agent", "oscillate", "depth-first", "depth-first / oscillate"], walks));
-        Probe(context, cancellation);
+        return true;
     }
 
     /// <summary>
