@@ -54,6 +54,7 @@ public static class WalkNovelty
         int mazes, int steps, ulong seed)
     {
         if (environment.Name != "disco-maze") throw new ArgumentException($"walks are scripted for the disco maze, not {environment.Name}");
+        if (mazes < 1 || steps < 1) throw new ArgumentException($"mazes ({mazes}) and steps ({steps}) must be at least 1");
         var size = environment.ObservationSize;
         var side = environment.ObservationShape[^1];
         var count = environment.Count;
@@ -148,8 +149,10 @@ public static class WalkNovelty
                 actions[copy] = DiscoObservations.Move(at, next, side);
             }
             environment.Step(actions, observations, rewards, terminated, truncated, finished);
-            if (terminated.Any(x => x) || truncated.Any(x => x))
-                throw new InvalidOperationException("a scripted walk ended its episode: it read a wall as open (the observation's colour coding changed?)");
+            if (terminated.Any(x => x))
+                throw new InvalidOperationException("a scripted walk ran into a wall: it read a wall as open (the observation's colour coding changed?)");
+            if (truncated.Any(x => x))
+                throw new ArgumentException($"walks of {steps} steps reach the environment's step limit; use fewer steps");
             embeddings[t] = embed(observations);
         }
         return embeddings;
