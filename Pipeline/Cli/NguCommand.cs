@@ -7,7 +7,9 @@ namespace Pipeline.Cli;
 /// <summary><c>pipeline ngu walk-novelty &lt;run-dir&gt;</c>: what a trained Disco Maze run's embedding finds novel.</summary>
 public static class NguCommand
 {
-    public static Command Create()
+    /// <param name="threads">the root's --threads option; <paramref name="configureThreads"/> applies it (one thread by default, so
+    /// a probe is deterministic for its seed).</param>
+    public static Command Create(Option<int?> threads, Action<int?> configureThreads)
     {
         var run = new Argument<string>("run") { Description = "an ngu-disco run directory (its latest checkpoint is read)" };
         var mazes = new Option<int>("--mazes") { Description = "fresh mazes to walk", DefaultValueFactory = _ => 64 };
@@ -17,6 +19,7 @@ public static class NguCommand
             "Episodic reward per step the run's embedding gives an oscillating and a depth-first scripted walk on fresh mazes") { run, mazes, steps, seed };
         walks.SetAction(parse =>
         {
+            configureThreads(parse.GetValue(threads));
             if (parse.GetValue(mazes) < 1 || parse.GetValue(steps) < 1)
             {
                 Console.Error.WriteLine("error: --mazes and --steps must be at least 1");
@@ -42,6 +45,7 @@ public static class NguCommand
             "Train the Disco recipe's embedding network by inverse dynamics on random legal walks and print its loss and accuracy on unseen transitions") { updates, staticWalls, probeSeed, rooms };
         probe.SetAction(parse =>
         {
+            configureThreads(parse.GetValue(threads));
             if (parse.GetValue(updates) < 1 || parse.GetValue(rooms) is < 2 or > 100)
             {
                 Console.Error.WriteLine("error: --updates must be at least 1 and --rooms between 2 and 100");

@@ -108,7 +108,7 @@ var data = new Command("data", "Data sets") { fetch };
 
 var root = new RootCommand("Pipeline: Martin Arjovsky's papers as composable, verifiable training pipelines")
 {
-    list, run, reproduce, data, EnvCommand.Create(), NguCommand.Create(), ClusterCommand.Create(threads, ConfigureThreads),
+    list, run, reproduce, data, EnvCommand.Create(), NguCommand.Create(threads, ConfigureThreads), ClusterCommand.Create(threads, ConfigureThreads),
 };
 root.Options.Add(threads);
 
