@@ -43,7 +43,7 @@ public static class RetraceTargets
         var pi = nn.functional.one_hot(greedyActions.squeeze(-1), count).to_type(target.dtype).mul(Scalars.Of(1 - epsilon)).add(Scalars.Of(epsilon / count));
         var bootstrap = rescale(pi.mul(unscale(target)).sum(-1));
         // Padding has mu = 0: its ratio clamps to 1 and Compute masks it out.
-        var ratios = greedyTaken.mul(Scalars.Of(1 - epsilon)).add(Scalars.Of(epsilon / count)).div(behaviour).clamp_max(1);
+        var ratios = greedyTaken.mul(Scalars.Of(1 - epsilon)).add(Scalars.Of(epsilon / count)).div(behaviour).clamp_max(Scalars.Of(1));
         return (bootstrap.MoveToOuterDisposeScope(), ratios.MoveToOuterDisposeScope());
     }
 

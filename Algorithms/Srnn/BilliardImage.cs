@@ -1,3 +1,5 @@
+using Pipeline.Algorithms.Core;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pipeline.Algorithms.Srnn;
@@ -40,13 +42,16 @@ public sealed class BilliardImage : IDisposable
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "a patch must be at least 1 pixel wide");
         using var scope = NewDisposeScope();
         using var _ = no_grad();
+        // Integer scalars held for the call, real ones cached (see Scalars: temporaries are unsafe in a training step).
+        using Scalar first = 0L, last = (long)Side - 1, stride = (long)Side;
+        var (interior, offset) = (Scalars.Of(Interior), Scalars.Of(WallWidth - size / 2.0));
         var offsets = arange(size, dtype: ScalarType.Int64, device: q.device);
         // Pixel centres sit at integer + 0.5; the first covered pixel is round(c - size / 2) in pixel units.
-        var column = q.select(1, 0).detach().mul(Interior).add(WallWidth - size / 2.0).round().to_type(ScalarType.Int64);
-        var row = q.select(1, 1).detach().neg().add(1).mul(Interior).add(WallWidth - size / 2.0).round().to_type(ScalarType.Int64);
-        var columns = column.unsqueeze(1).add(offsets).clamp(0, Side - 1).unsqueeze(1);
-        var rows = row.unsqueeze(1).add(offsets).clamp(0, Side - 1).unsqueeze(2);
-        var index = rows.mul(Side).add(columns).flatten();
+        var column = q.select(1, 0).detach().mul(interior).add(offset).round().to_type(ScalarType.Int64);
+        var row = q.select(1, 1).detach().neg().add(Scalars.Of(1)).mul(interior).add(offset).round().to_type(ScalarType.Int64);
+        var columns = column.unsqueeze(1).add(offsets).clamp(first, last).unsqueeze(1);
+        var rows = row.unsqueeze(1).add(offsets).clamp(first, last).unsqueeze(2);
+        var index = rows.mul(stride).add(columns).flatten();
         return pixels.index_select(0, index).view(q.shape[0], size * size).MoveToOuterDisposeScope();
     }
 
