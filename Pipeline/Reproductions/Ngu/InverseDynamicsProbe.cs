@@ -51,8 +51,9 @@ public static class InverseDynamicsProbe
                 for (var copy = 0; copy < copies; copy++)
                 {
                     var observation = observations.AsSpan(copy * size, size);
-                    var open = DiscoObservations.OpenNeighbours(observation, side, DiscoObservations.AgentCell(observation, side));
-                    actions[copy] = DiscoObservations.Move(DiscoObservations.AgentCell(observation, side), open[random.Next(open.Count)], side);
+                    var at = DiscoObservations.AgentCell(observation, side);
+                    var open = DiscoObservations.OpenNeighbours(observation, side, at);
+                    actions[copy] = DiscoObservations.Move(at, open[random.Next(open.Count)], side);
                 }
                 environment.Step(actions, observations, rewards, terminated, truncated, finished);
                 if (staticWalls) OneWallColour(observations, size);
