@@ -4,7 +4,10 @@ using Pipeline.Reproductions.Ngu;
 
 namespace Pipeline.Cli;
 
-/// <summary><c>pipeline ngu walk-novelty &lt;run-dir&gt;</c>: what a trained Disco Maze run's embedding finds novel.</summary>
+/// <summary>
+/// <c>pipeline ngu walk-novelty &lt;run-dir&gt;</c>: what a trained Disco Maze run's embedding finds novel;
+/// <c>pipeline ngu inverse-dynamics</c>: whether NGU's embedding learns a maze's moves at all, away from the agent.
+/// </summary>
 public static class NguCommand
 {
     /// <param name="threads">the root's --threads option; <paramref name="configureThreads"/> applies it (one thread by default, so
@@ -53,8 +56,8 @@ public static class NguCommand
             }
             var points = InverseDynamicsProbe.Run(NguRecipes.DiscoDefaults, parse.GetValue(updates), 16, 10, parse.GetValue(staticWalls), parse.GetValue(probeSeed),
                 parse.GetValue(rooms));
-            foreach (var window in points.Chunk(100))
-                Console.WriteLine($"updates {window[0].Update + 1,5}-{window[^1].Update + 1,-5}  loss {window.Average(p => p.Loss):F4}  accuracy {window.Average(p => p.Accuracy):F3}");
+            foreach (var window in InverseDynamicsProbe.Windows(points))
+                Console.WriteLine($"updates {window.First,5}-{window.Last,-5}  loss {window.Loss:F4}  accuracy {window.Accuracy:F3}");
             return 0;
         });
         return new Command("ngu", "Inspect NGU runs and the Disco Maze embedding") { walks, probe };

@@ -86,10 +86,10 @@ public sealed class DiscoMazeExploration : IReproduction
         {
             if (cancellation.IsCancellationRequested) return;
             var points = InverseDynamicsProbe.Run(NguRecipes.DiscoDefaults, updates, 16, 10, staticWalls: false, context.Seed, rooms);
-            var windows = points.Chunk(100).Select(w => (Last: w[^1].Update + 1, Accuracy: w.Average(p => p.Accuracy))).ToList();
+            var windows = InverseDynamicsProbe.Windows(points);
             var learned = windows.FirstOrDefault(w => w.Accuracy > 0.9);
             var side = 2 * rooms + 1;
-            rows.Add([$"{side} x {side}", updates, learned.Last > 0 ? $"{learned.Last}" : $"not within {updates}", windows[^1].Accuracy]);
+            rows.Add([$"{side} x {side}", updates, learned is not null ? $"{learned.Last}" : $"not within {updates}", windows[^1].Accuracy]);
         }
         context.Report.Text("Can the embedding learn at all at this budget? The recipe's embedding network trained by inverse dynamics on uniformly " +
             "random legal walks (`pipeline ngu inverse-dynamics --rooms N`), one fresh batch of 16 copies x 10 steps per update as the learner sees, " +

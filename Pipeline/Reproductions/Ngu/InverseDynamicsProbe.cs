@@ -20,6 +20,12 @@ public static class InverseDynamicsProbe
 {
     public sealed record Point(int Update, double Loss, double Accuracy);
 
+    /// <summary>Mean loss and accuracy over consecutive windows of updates (1-based, inclusive), as the command and the report show them.</summary>
+    public sealed record Window(int First, int Last, double Loss, double Accuracy);
+
+    public static IReadOnlyList<Window> Windows(IReadOnlyList<Point> points, int size = 100) =>
+        points.Chunk(size).Select(w => new Window(w[0].Update + 1, w[^1].Update + 1, w.Average(p => p.Loss), w.Average(p => p.Accuracy))).ToList();
+
     /// <param name="rooms">the maze's rooms per side (the Disco Maze's 21 x 21 grid is 10).</param>
     public static IReadOnlyList<Point> Run(NguConfig config, int updates, int copies, int stepsPerUpdate, bool staticWalls, int seed, int rooms = 10)
     {
