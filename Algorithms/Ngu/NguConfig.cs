@@ -103,6 +103,12 @@ public sealed record NguConfig : IConfig<NguConfig>
     [Param("the Q-network's grid torso also max-pools each filter over the grid (not in the paper: makes local patterns such as adjacent walls position-independent)")]
     public bool QGlobalPool { get; init; }
 
+    [Param("the embedding's grid torso also sees keypoints, the spatial soft-argmax of 16 learnt colours (not in the paper: the agent's position becomes two learnt numbers instead of a weight per cell, which removes inverse dynamics' plateau on the 21 x 21 maze; docs/NGU.md)")]
+    public bool EmbeddingKeypoints { get; init; }
+
+    [Param("starting inverse temperature of the embedding's soft-argmax (with embedding-keypoints; see Torso.InitialSharpness)", Min = 1e-3, Max = 1e5)]
+    public double EmbeddingKeypointSharpness { get; init; } = Networks.Torso.InitialSharpness;
+
     [Param("LSTM units (R2D2: 512)", Min = 1, Max = 8192)]
     public int Hidden { get; init; } = 512;
 

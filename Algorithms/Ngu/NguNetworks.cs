@@ -15,15 +15,20 @@ public sealed class NguNetworks : IDisposable
     public NguNetworks(NguConfig config, Generator generator, Device device)
     {
         var torso = new TorsoSpec(config.Spec.ObservationShape, config.TorsoFeatures, config.TorsoStride);
-        // Only the Q-network may pool: the embedding must tell where the agent moved, RND which state it is.
+        // Pooling loses where things are: only the Q-network may pool; the embedding may add keypoints, which keep it.
         Q = SeededInit.PyTorchDefaults(new RecurrentQNetwork(torso with { GlobalPool = config.QGlobalPool }, config.Spec.ActionCount, config.Policies, config.Hidden, config.DuelingHidden, device), generator);
         if (config.Intrinsic != NguConfig.None)
         {
-            Embedding = SeededInit.PyTorchDefaults(new EmbeddingNetwork(torso, config.Spec.ActionCount, config.EmbeddingSize, device), generator);
+            Embedding = SeededInit.PyTorchDefaults(new EmbeddingNetwork(EmbeddingTorso(config), config.Spec.ActionCount, config.EmbeddingSize, device), generator);
             if (config.LifelongNovelty)
                 Rnd = SeededInit.PyTorchDefaults(new RandomNetworkDistillation(torso, config.RndOutputs, device), generator);
         }
     }
+
+    /// <summary>The embedding's torso for this config (also what probes of the embedding build).</summary>
+    public static TorsoSpec EmbeddingTorso(NguConfig config) =>
+        new(config.Spec.ObservationShape, config.TorsoFeatures, config.TorsoStride, Keypoints: config.EmbeddingKeypoints,
+            KeypointSharpness: config.EmbeddingKeypointSharpness);
 
     public RecurrentQNetwork Q { get; }
     public EmbeddingNetwork? Embedding { get; }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pipeline.Algorithms.Ngu.Networks;
 using Pipeline.Recipes.Ngu;
 using Pipeline.Reproductions.Ngu;
 
@@ -44,8 +45,10 @@ public static class NguCommand
         var staticWalls = new Option<bool>("--static-walls") { Description = "draw every wall in one colour (no disco noise)" };
         var probeSeed = new Option<int>("--seed") { Description = "network, maze and walk seed", DefaultValueFactory = _ => 0 };
         var rooms = new Option<int>("--rooms") { Description = "rooms per maze side (the Disco Maze: 10, a 21 x 21 grid)", DefaultValueFactory = _ => 10 };
+        var keypoints = new Option<bool>("--keypoints") { Description = "the embedding torso with spatial soft-argmax keypoints (embedding-keypoints=true)" };
+        var sharpness = new Option<double>("--sharpness") { Description = "with --keypoints: the soft-argmax's starting inverse temperature", DefaultValueFactory = _ => Torso.InitialSharpness };
         var probe = new Command("inverse-dynamics",
-            "Train the Disco recipe's embedding network by inverse dynamics on random legal walks and print its loss and accuracy on unseen transitions") { updates, staticWalls, probeSeed, rooms };
+            "Train the Disco recipe's embedding network by inverse dynamics on random legal walks and print its loss and accuracy on unseen transitions") { updates, staticWalls, probeSeed, rooms, keypoints, sharpness };
         probe.SetAction(parse =>
         {
             configureThreads(parse.GetValue(threads));
@@ -54,7 +57,8 @@ public static class NguCommand
                 Console.Error.WriteLine("error: --updates must be at least 1 and --rooms between 2 and 100");
                 return 2;
             }
-            var points = InverseDynamicsProbe.Run(NguRecipes.DiscoDefaults, parse.GetValue(updates), 16, 10, parse.GetValue(staticWalls), parse.GetValue(probeSeed),
+            var config = NguRecipes.DiscoDefaults with { EmbeddingKeypoints = parse.GetValue(keypoints), EmbeddingKeypointSharpness = parse.GetValue(sharpness) };
+            var points = InverseDynamicsProbe.Run(config, parse.GetValue(updates), 16, 10, parse.GetValue(staticWalls), parse.GetValue(probeSeed),
                 parse.GetValue(rooms));
             foreach (var window in InverseDynamicsProbe.Windows(points))
                 Console.WriteLine($"updates {window.First,5}-{window.Last,-5}  loss {window.Loss:F4}  accuracy {window.Accuracy:F3}");

@@ -34,7 +34,7 @@ public static class InverseDynamicsProbe
         var (size, side, shape) = (environment.ObservationSize, environment.ObservationShape[^1], environment.ObservationShape);
         config = config with { Spec = new NguSpec(shape, environment.ActionCount) };
         using var generator = new Generator((ulong)seed);
-        using var network = SeededInit.PyTorchDefaults(new EmbeddingNetwork(new TorsoSpec(shape, config.TorsoFeatures, config.TorsoStride),
+        using var network = SeededInit.PyTorchDefaults(new EmbeddingNetwork(NguNetworks.EmbeddingTorso(config),
             environment.ActionCount, config.EmbeddingSize, CPU), generator);
         var parameters = network.parameters().ToList();
         using var adam = Adam.Init(parameters.Cast<Tensor>().ToList());
