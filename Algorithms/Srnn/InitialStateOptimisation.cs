@@ -1,3 +1,4 @@
+using Pipeline.Algorithms.Optim;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,9 +16,11 @@ public static class InitialStateOptimisation
     /// <summary>
     /// The fitted z0 (B x 2d, detached) for observations <paramref name="observed"/> (T x B x 2d) after at most
     /// <paramref name="iterations"/> L-BFGS iterations (the paper: 10 in training), from <paramref name="start"/>
-    /// (B x 2d; the paper's choice, the first observations, when null).
+    /// (B x 2d; the paper's choice, the first observations, when null). With <paramref name="lineSearch"/> each
+    /// direction is searched (<see cref="Lbfgs"/>); without it TorchSharp's LBFGS takes unit steps.
     /// </summary>
-    public static Tensor Fit(ITrajectoryModel model, Tensor observed, int iterations, Integrator integrator, double dt, Tensor? start = null)
+    public static Tensor Fit(ITrajectoryModel model, Tensor observed, int iterations, Integrator integrator, double dt, Tensor? start = null,
+        bool lineSearch = false)
     {
         if (observed.dim() != 3) throw new ArgumentException($"observations must be T x B x 2d, not of shape [{string.Join(", ", observed.shape)}]");
         if (iterations < 1) throw new ArgumentException($"L-BFGS iterations must be at least 1, not {iterations}");
@@ -27,6 +30,14 @@ public static class InitialStateOptimisation
         try
         {
             using var outer = NewDisposeScope();
+            if (lineSearch)
+            {
+                var target0 = observed.detach();
+                var count = (int)observed.shape[0];
+                var result = Lbfgs.Minimize(z => nn.functional.mse_loss(model.Rollout(z, count, integrator, dt), target0), start ?? observed[0],
+                    new Lbfgs.Options(Iterations: iterations));
+                return result.Minimiser.MoveToOuterDisposeScope();
+            }
             var z0 = new Parameter((start ?? observed[0]).detach().clone());
             var target = observed.detach();
             var states = (int)observed.shape[0];

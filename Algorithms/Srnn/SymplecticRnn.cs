@@ -72,6 +72,9 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
     [Param("L-BFGS iterations per initial state fit (paper: 10)", Min = 1, Max = 1000)]
     public int IsoIterations { get; init; } = 10;
 
+    [Param("ISO's L-BFGS searches along each direction (backtracking Armijo, like scipy's L-BFGS-B in the paper's code) instead of TorchSharp's fixed unit step")]
+    public bool IsoLineSearch { get; init; }
+
     [Param("training steps before training-time ISO starts (paper: the first 10% of training)", Min = 0, Max = 100000000)]
     public long IsoAfter { get; init; }
 
@@ -201,7 +204,7 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
         var config = state.Config;
         var model = Model(state);
         if (!UsesWarmStarts(config) || windows is null)
-            return InitialStateOptimisation.Fit(model, states, config.IsoIterations, config.IntegratorKind, config.Dt);
+            return InitialStateOptimisation.Fit(model, states, config.IsoIterations, config.IntegratorKind, config.Dt, lineSearch: config.IsoLineSearch);
         var table = state.Model.named_buffers().Single(b => b.name == WarmStarts).buffer;
         var (lowest, highest) = (windows.min().item<long>(), windows.max().item<long>());
         if (lowest < 0 || highest >= table.shape[0])
@@ -209,7 +212,7 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
         var previous = table.index_select(0, windows);
         var known = previous.isnan().any(1, keepdim: true).logical_not();
         var fitted = InitialStateOptimisation.Fit(model, states, config.IsoIterations, config.IntegratorKind, config.Dt,
-            where(known, previous, states[0]));
+            where(known, previous, states[0]), config.IsoLineSearch);
         using (no_grad()) table.index_copy_(0, windows, fitted);
         return fitted;
     }
@@ -236,7 +239,7 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
     {
         var config = state.Config;
         var model = Model(state);
-        var start = iso ? InitialStateOptimisation.Fit(model, observed, config.IsoIterations, config.TestIntegratorKind, config.Dt) : observed[0];
+        var start = iso ? InitialStateOptimisation.Fit(model, observed, config.IsoIterations, config.TestIntegratorKind, config.Dt, lineSearch: config.IsoLineSearch) : observed[0];
         using var enabled = enable_grad();
         return model.Rollout(start, states, config.TestIntegratorKind, config.Dt).detach();
     }

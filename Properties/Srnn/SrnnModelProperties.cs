@@ -73,6 +73,21 @@ public class SrnnModelProperties
         return fitted.sub(z0).norm().item<double>() < start / 10;
     }
 
+    /// <summary>The same with the line-searched L-BFGS (iso-line-search): on this quadratic fit it must shrink the error a thousandfold.</summary>
+    [Property(MaxTest = 5)]
+    public bool Initial_state_optimisation_with_a_line_search_recovers_the_true_start(ushort seed)
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(seed);
+        var oscillator = new OscillatorModel();
+        var z0 = randn([4, 2], dtype: ScalarType.Float64, generator: g);
+        var observed = oscillator.Rollout(z0, 10, Integrator.Leapfrog, 0.1).detach();
+        var first = z0.add(randn([4, 2], dtype: ScalarType.Float64, generator: g).mul(0.3));
+        var start = first.sub(z0).norm().item<double>();
+        var fitted = InitialStateOptimisation.Fit(oscillator, observed, 10, Integrator.Leapfrog, 0.1, first, lineSearch: true);
+        return fitted.sub(z0).norm().item<double>() < start / 1000;
+    }
+
     /// <summary>H = (p^2 + q^2) / 2 as a trajectory model.</summary>
     sealed class OscillatorModel : ITrajectoryModel
     {
