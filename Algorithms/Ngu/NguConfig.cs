@@ -106,6 +106,9 @@ public sealed record NguConfig : IConfig<NguConfig>
     [Param("the embedding's grid torso also sees keypoints, the spatial soft-argmax of 16 learnt colours (not in the paper: the agent's position becomes two learnt numbers instead of a weight per cell, which removes inverse dynamics' plateau on the 21 x 21 maze; docs/NGU.md)")]
     public bool EmbeddingKeypoints { get; init; }
 
+    [Param("the embedding's torso is its keypoints alone, without the convolutions and their flattened maps (not in the paper: leaves the embedding nothing but where colours are)")]
+    public bool EmbeddingKeypointsOnly { get; init; }
+
     [Param("starting inverse temperature of the embedding's soft-argmax (with embedding-keypoints; see Torso.InitialSharpness)", Min = 1e-3, Max = 1e5)]
     public double EmbeddingKeypointSharpness { get; init; } = Networks.Torso.InitialSharpness;
 

@@ -28,7 +28,7 @@ public sealed class NguNetworks : IDisposable
     /// <summary>The embedding's torso for this config (also what probes of the embedding build).</summary>
     public static TorsoSpec EmbeddingTorso(NguConfig config) =>
         new(config.Spec.ObservationShape, config.TorsoFeatures, config.TorsoStride, Keypoints: config.EmbeddingKeypoints,
-            KeypointSharpness: config.EmbeddingKeypointSharpness);
+            KeypointSharpness: config.EmbeddingKeypointSharpness, KeypointsOnly: config.EmbeddingKeypointsOnly);
 
     public RecurrentQNetwork Q { get; }
     public EmbeddingNetwork? Embedding { get; }

@@ -46,9 +46,10 @@ public static class NguCommand
         var probeSeed = new Option<int>("--seed") { Description = "network, maze and walk seed", DefaultValueFactory = _ => 0 };
         var rooms = new Option<int>("--rooms") { Description = "rooms per maze side (the Disco Maze: 10, a 21 x 21 grid)", DefaultValueFactory = _ => 10 };
         var keypoints = new Option<bool>("--keypoints") { Description = "the embedding torso with spatial soft-argmax keypoints (embedding-keypoints=true)" };
+        var keypointsOnly = new Option<bool>("--keypoints-only") { Description = "the embedding torso of keypoints alone (embedding-keypoints-only=true)" };
         var sharpness = new Option<double>("--sharpness") { Description = "with --keypoints: the soft-argmax's starting inverse temperature", DefaultValueFactory = _ => Torso.InitialSharpness };
         var probe = new Command("inverse-dynamics",
-            "Train the Disco recipe's embedding network by inverse dynamics on random legal walks and print its loss and accuracy on unseen transitions") { updates, staticWalls, probeSeed, rooms, keypoints, sharpness };
+            "Train the Disco recipe's embedding network by inverse dynamics on random legal walks and print its loss and accuracy on unseen transitions") { updates, staticWalls, probeSeed, rooms, keypoints, keypointsOnly, sharpness };
         probe.SetAction(parse =>
         {
             configureThreads(parse.GetValue(threads));
@@ -57,7 +58,8 @@ public static class NguCommand
                 Console.Error.WriteLine("error: --updates must be at least 1 and --rooms between 2 and 100");
                 return 2;
             }
-            var config = NguRecipes.DiscoDefaults with { EmbeddingKeypoints = parse.GetValue(keypoints), EmbeddingKeypointSharpness = parse.GetValue(sharpness) };
+            var config = NguRecipes.DiscoDefaults with { EmbeddingKeypoints = parse.GetValue(keypoints), EmbeddingKeypointsOnly = parse.GetValue(keypointsOnly),
+                EmbeddingKeypointSharpness = parse.GetValue(sharpness) };
             var points = InverseDynamicsProbe.Run(config, parse.GetValue(updates), 16, 10, parse.GetValue(staticWalls), parse.GetValue(probeSeed),
                 parse.GetValue(rooms));
             foreach (var window in InverseDynamicsProbe.Windows(points))

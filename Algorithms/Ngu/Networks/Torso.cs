@@ -10,7 +10,7 @@ namespace Pipeline.Algorithms.Ngu.Networks;
 /// colours are (keypoints, with their starting sharpness; <see cref="Torso"/>).
 /// </summary>
 public sealed record TorsoSpec(int[] ObservationShape, int Features, int SecondStride = 1, bool GlobalPool = false, bool Keypoints = false,
-    double KeypointSharpness = Torso.InitialSharpness);
+    double KeypointSharpness = Torso.InitialSharpness, bool KeypointsOnly = false);
 
 /// <summary>
 /// The feature extractor shared by NGU's networks, chosen by the observation's rank: for [C, H, W] grids the Disco Maze
@@ -22,7 +22,8 @@ public sealed record TorsoSpec(int[] ObservationShape, int Features, int SecondS
 /// <see cref="KeypointFilters"/> 1 x 1 convolutions of the observation (a learnt colour), the spatial soft-argmax of its
 /// map, i.e. the expected row and column in [-1, 1] under a softmax over the grid with one learnt inverse temperature.
 /// A filter that prefers the agent's colour reports where the agent is, the same two numbers for every cell, instead of
-/// a weight per cell that the flattened layer learns only when the agent stands there.
+/// a weight per cell that the flattened layer learns only when the agent stands there. With
+/// <see cref="TorsoSpec.KeypointsOnly"/> the keypoints are the dense layer's only input (no convolutions).
 /// </summary>
 public sealed class Torso : nn.Module<Tensor, Tensor>
 {
@@ -40,12 +41,15 @@ public sealed class Torso : nn.Module<Tensor, Tensor>
         switch (shape.Length)
         {
             case 3:
-                convolutions = nn.Sequential(
-                    nn.Conv2d(shape[0], 16, 3, stride: 1, padding: 1, device: device), nn.ReLU(),
-                    nn.Conv2d(16, 32, 3, stride: stride, padding: 1, device: device), nn.ReLU());
-                var (height, width) = (Reduced(shape[1], stride), Reduced(shape[2], stride));
-                var inputs = 32L * height * width + (pool ? 32 : 0) + (spec.Keypoints ? 2 * KeypointFilters : 0);
-                if (spec.Keypoints)
+                var inputs = spec.Keypoints || spec.KeypointsOnly ? 2L * KeypointFilters : 0;
+                if (!spec.KeypointsOnly)
+                {
+                    convolutions = nn.Sequential(
+                        nn.Conv2d(shape[0], 16, 3, stride: 1, padding: 1, device: device), nn.ReLU(),
+                        nn.Conv2d(16, 32, 3, stride: stride, padding: 1, device: device), nn.ReLU());
+                    inputs += 32L * Reduced(shape[1], stride) * Reduced(shape[2], stride) + (pool ? 32 : 0);
+                }
+                if (spec.Keypoints || spec.KeypointsOnly)
                 {
                     pointFilters = nn.Conv2d(shape[0], KeypointFilters, 1, device: device);
                     sharpness = new Parameter(full(1, spec.KeypointSharpness, device: device));
@@ -53,7 +57,7 @@ public sealed class Torso : nn.Module<Tensor, Tensor>
                 dense = nn.Sequential(nn.Linear(inputs, features, device: device), nn.ReLU());
                 break;
             case 1:
-                if (spec.Keypoints) throw new ArgumentException("keypoints need a [C, H, W] observation", nameof(spec));
+                if (spec.Keypoints || spec.KeypointsOnly) throw new ArgumentException("keypoints need a [C, H, W] observation", nameof(spec));
                 dense = nn.Sequential(
                     nn.Linear(shape[0], features, device: device), nn.ReLU(),
                     nn.Linear(features, features, device: device), nn.ReLU());
@@ -81,11 +85,14 @@ public sealed class Torso : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor observations)
     {
-        if (convolutions is null) return dense.call(observations);
+        if (convolutions is null && sharpness is null) return dense.call(observations);
         using var scope = NewDisposeScope();
-        var maps = convolutions.call(observations);
-        Tensor[] parts = [maps.flatten(1)];
-        if (pool) parts = [.. parts, maps.amax([2, 3])];
+        Tensor[] parts = [];
+        if (convolutions is not null)
+        {
+            var maps = convolutions.call(observations);
+            parts = pool ? [maps.flatten(1), maps.amax([2, 3])] : [maps.flatten(1)];
+        }
         if (sharpness is not null) parts = [.. parts, SoftArgmax(pointFilters!.call(observations), sharpness)];
         return dense.call(parts.Length == 1 ? parts[0] : cat(parts, 1)).MoveToOuterDisposeScope();
     }

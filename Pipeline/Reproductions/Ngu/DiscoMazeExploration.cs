@@ -26,6 +26,10 @@ public sealed class DiscoMazeExploration : IReproduction
         if (!await Maze(context, 10, steps, AgentRuns.Agents, "", cancellation)) return;
         Probe(context, cancellation);
         if (context.Quick || cancellation.IsCancellationRequested) return;
+        context.Report.Text($"The same 21 x 21 maze with an embedding of keypoints alone (`embedding-keypoints-only=true`, not in the paper: the spatial " +
+            $"soft-argmax of 16 learnt colours, which the agent's inverse dynamics can learn at this budget), {steps} updates: NGU with the learned " +
+            "embedding against the same torso left random.");
+        if (!await Maze(context, 10, steps, AgentRuns.Agents.Take(2).ToArray(), "-keypoints", cancellation, "embedding-keypoints-only=true")) return;
         context.Report.Text("The same on a 9 x 9 maze (rooms 4, not the paper's size), where the probe above learns within a few hundred updates, " +
             "for 8,000 updates: NGU with its learned embedding against the random embedding.");
         await Maze(context, 4, 8000, AgentRuns.Agents.Take(2).ToArray(), "-9x9", cancellation);
@@ -33,7 +37,7 @@ public sealed class DiscoMazeExploration : IReproduction
 
     /// <summary>The agents on one maze size: curves, the exploration table and the scripted-walk table. False when cancelled.</summary>
     static async Task<bool> Maze(ReproductionContext context, int rooms, long steps, (string Label, string Intrinsic)[] agents, string suffix,
-        CancellationToken cancellation)
+        CancellationToken cancellation, params string[] settings)
     {
         var side = 2 * rooms + 1;
         var rows = new List<IReadOnlyList<object>>();
@@ -43,7 +47,7 @@ public sealed class DiscoMazeExploration : IReproduction
         foreach (var (label, intrinsic) in agents)
         {
             var (metrics, directory) = await AgentRuns.Run(context, "ngu-disco", intrinsic + suffix,
-                [$"intrinsic={intrinsic}", $"size={rooms}", $"checkpoint-every={steps}"], steps, cancellation);
+                [$"intrinsic={intrinsic}", $"size={rooms}", $"checkpoint-every={steps}", .. settings], steps, cancellation);
             if (cancellation.IsCancellationRequested) return false;
             if (intrinsic != "none")
             {
