@@ -109,7 +109,7 @@ public sealed record NguConfig : IConfig<NguConfig>
     [Param("the embedding's torso is its keypoints alone, without the convolutions and their flattened maps (not in the paper: leaves the embedding nothing but where colours are)")]
     public bool EmbeddingKeypointsOnly { get; init; }
 
-    [Param("starting inverse temperature of the embedding's soft-argmax (with embedding-keypoints; see Torso.InitialSharpness)", Min = 1e-3, Max = 1e5)]
+    [Param("starting inverse temperature of the embedding's soft-argmax (with embedding-keypoints or embedding-keypoints-only; see Torso.InitialSharpness)", Min = 1e-3, Max = 1e5)]
     public double EmbeddingKeypointSharpness { get; init; } = Networks.Torso.InitialSharpness;
 
     [Param("LSTM units (R2D2: 512)", Min = 1, Max = 8192)]

@@ -30,17 +30,12 @@ public static class InitialStateOptimisation
         try
         {
             using var outer = NewDisposeScope();
-            if (lineSearch)
-            {
-                var target0 = observed.detach();
-                var count = (int)observed.shape[0];
-                var result = Lbfgs.Minimize(z => nn.functional.mse_loss(model.Rollout(z, count, integrator, dt), target0), start ?? observed[0],
-                    new Lbfgs.Options(Iterations: iterations));
-                return result.Minimiser.MoveToOuterDisposeScope();
-            }
-            var z0 = new Parameter((start ?? observed[0]).detach().clone());
             var target = observed.detach();
             var states = (int)observed.shape[0];
+            if (lineSearch)
+                return Lbfgs.Minimize(z => nn.functional.mse_loss(model.Rollout(z, states, integrator, dt), target), start ?? observed[0],
+                    new Lbfgs.Options(Iterations: iterations)).Minimiser.MoveToOuterDisposeScope();
+            var z0 = new Parameter((start ?? observed[0]).detach().clone());
             using var lbfgs = optim.LBFGS([z0], 1, iterations, iterations * 5 / 4 + 1, 1e-7, 1e-9, 10);
             using var enabled = enable_grad();
             lbfgs.step(() =>
