@@ -27,9 +27,11 @@ public sealed class DiscoMazeExploration : IReproduction
         Probe(context, cancellation);
         if (context.Quick || cancellation.IsCancellationRequested) return;
         context.Report.Text($"The same 21 x 21 maze with an embedding of keypoints alone (`embedding-keypoints-only=true`, not in the paper: the spatial " +
-            $"soft-argmax of 16 learnt colours, which the agent's inverse dynamics can learn at this budget), {steps} updates: NGU with the learned " +
-            "embedding against the same torso left random.");
-        if (!await Maze(context, 10, steps, AgentRuns.Agents.Take(2).ToArray(), "-keypoints", cancellation, "embedding-keypoints-only=true")) return;
+            "soft-argmax of 16 learnt colours, which the agent's inverse dynamics can learn at this budget) and a Q-network that also max-pools its maps " +
+            $"over the grid (`q-global-pool=true`, so that acting on what is next to the agent need not be learnt cell by cell), {steps} updates: NGU " +
+            "with the learned embedding against the same torso left random (which may locate the agent by chance; see its walk ratio).");
+        if (!await Maze(context, 10, steps, AgentRuns.Agents.Take(2).ToArray(), "-keypoints", cancellation, "embedding-keypoints-only=true", "q-global-pool=true"))
+            return;
         context.Report.Text("The same on a 9 x 9 maze (rooms 4, not the paper's size), where the probe above learns within a few hundred updates, " +
             "for 8,000 updates: NGU with its learned embedding against the random embedding.");
         await Maze(context, 4, 8000, AgentRuns.Agents.Take(2).ToArray(), "-9x9", cancellation);
