@@ -47,7 +47,7 @@ public static class NguCommand
         var rooms = new Option<int>("--rooms") { Description = "rooms per maze side (the Disco Maze: 10, a 21 x 21 grid)", DefaultValueFactory = _ => 10 };
         var keypoints = new Option<bool>("--keypoints") { Description = "the embedding torso with spatial soft-argmax keypoints (embedding-keypoints=true)" };
         var keypointsOnly = new Option<bool>("--keypoints-only") { Description = "the embedding torso of keypoints alone (embedding-keypoints-only=true)" };
-        var sharpness = new Option<double>("--sharpness") { Description = "with --keypoints: the soft-argmax's starting inverse temperature", DefaultValueFactory = _ => Torso.InitialSharpness };
+        var sharpness = new Option<double>("--sharpness") { Description = "with --keypoints or --keypoints-only: the soft-argmax's starting inverse temperature", DefaultValueFactory = _ => Torso.InitialSharpness };
         var probe = new Command("inverse-dynamics",
             "Train the Disco recipe's embedding network by inverse dynamics on random legal walks and print its loss and accuracy on unseen transitions") { updates, staticWalls, probeSeed, rooms, keypoints, keypointsOnly, sharpness };
         probe.SetAction(parse =>
