@@ -114,7 +114,7 @@ public static class Lbfgs
     }
 
     /// <summary>The two-loop recursion: -H g with H the inverse-Hessian estimate of the stored pairs.</summary>
-    static Tensor Direction(Tensor gradient, LinkedList<(Tensor S, Tensor Y, double Rho)> pairs)
+    internal static Tensor Direction(Tensor gradient, LinkedList<(Tensor S, Tensor Y, double Rho)> pairs)
     {
         var q = gradient.clone();
         var alphas = new double[pairs.Count];
@@ -139,5 +139,5 @@ public static class Lbfgs
         return q.neg_();
     }
 
-    static double Dot(Tensor a, Tensor b) => a.flatten().dot(b.flatten()).to_type(ScalarType.Float64).item<double>();
+    internal static double Dot(Tensor a, Tensor b) => a.flatten().dot(b.flatten()).to_type(ScalarType.Float64).item<double>();
 }

@@ -17,7 +17,7 @@ public static class InitialStateOptimisation
     /// The fitted z0 (B x 2d, detached) for observations <paramref name="observed"/> (T x B x 2d) after at most
     /// <paramref name="iterations"/> L-BFGS iterations (the paper: 10 in training), from <paramref name="start"/>
     /// (B x 2d; the paper's choice, the first observations, when null). With <paramref name="lineSearch"/> each
-    /// direction is searched (<see cref="Lbfgs"/>); without it TorchSharp's LBFGS takes unit steps.
+    /// direction is searched (<see cref="Lbfgs"/>); without it the steps are torch.optim.LBFGS's unit steps (<see cref="FixedStepLbfgs"/>).
     /// </summary>
     public static Tensor Fit(ITrajectoryModel model, Tensor observed, int iterations, Integrator integrator, double dt, Tensor? start = null,
         bool lineSearch = false)
@@ -32,20 +32,11 @@ public static class InitialStateOptimisation
             using var outer = NewDisposeScope();
             var target = observed.detach();
             var states = (int)observed.shape[0];
-            if (lineSearch)
-                return Lbfgs.Minimize(z => nn.functional.mse_loss(model.Rollout(z, states, integrator, dt), target), start ?? observed[0],
-                    new Lbfgs.Options(Iterations: iterations)).Minimiser.MoveToOuterDisposeScope();
-            var z0 = new Parameter((start ?? observed[0]).detach().clone());
-            using var lbfgs = optim.LBFGS([z0], 1, iterations, iterations * 5 / 4 + 1, 1e-7, 1e-9, 10);
-            using var enabled = enable_grad();
-            lbfgs.step(() =>
-            {
-                lbfgs.zero_grad();
-                var loss = nn.functional.mse_loss(model.Rollout(z0, states, integrator, dt), target);
-                loss.backward();
-                return loss;
-            });
-            return z0.detach().clone().MoveToOuterDisposeScope();
+            Tensor Objective(Tensor z) => nn.functional.mse_loss(model.Rollout(z, states, integrator, dt), target);
+            var fitted = lineSearch
+                ? Lbfgs.Minimize(Objective, start ?? observed[0], new Lbfgs.Options(Iterations: iterations)).Minimiser
+                : FixedStepLbfgs.Minimize(Objective, start ?? observed[0], iterations);
+            return fitted.MoveToOuterDisposeScope();
         }
         finally
         {
