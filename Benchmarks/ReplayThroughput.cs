@@ -10,7 +10,9 @@ namespace Pipeline.Benchmarks;
 /// small items (64 floats) and Atari-sized items (84x84 bytes), 1 and 8 producers inserting batches while one
 /// consumer samples batches of 64 concurrently (as fast as it can: the limiter is MinSize), then inserting alone and
 /// sampling alone. "dataflow" sends pooled batches into <see cref="ReplayFlows.Writer"/> with as many workers as cores
-/// ("dataflow/1": one worker, so inserts never wait for each other's hold on the table lock).
+/// ("dataflow/1": one worker, so inserts never wait for each other's hold on the table lock). The last rows put a
+/// learner's rate limiter between them instead (1 and 0.25 samples per insert, within an error buffer), so the sampler can
+/// only take the share of the machine a learner with that replay ratio would.
 /// </summary>
 public static class ReplayThroughput
 {
@@ -42,7 +44,25 @@ public static class ReplayThroughput
             var (drawn, _) = SampleOnly(layout, capacity, seconds);
             Console.WriteLine(Text($"{name,-16} sampling alone (batch 64, prioritized): {drawn,12:N0} items/s, {drawn * layout.ItemBytes / 1e9:F2} GB/s"));
         }
+        // One sample per insert, and the Disco Maze recipe's 0.25 (NGU's learner samples sequences that overlap by half).
+        foreach (var samplesPerInsert in new[] { 1.0, 0.25 })
+        {
+            Console.WriteLine();
+            Console.WriteLine(Text($"with a rate limiter of {samplesPerInsert} samples per insert (error buffer {RatioErrorBuffer} samples) instead of an unthrottled sampler:"));
+            foreach (var workers in new[] { 0, 1 })
+            {
+                var (inserted, sampled) = Ingest(atari, 50_000, 64, 8, workers, seconds, Ratio(samplesPerInsert));
+                var gb = inserted * atari.ItemBytes / 1e9;
+                Console.WriteLine(Text($"{"84x84 bytes",-16} {8,9} {(workers == 0 ? "direct" : "dataflow/1"),-10} {inserted,11:N0} {gb,9:F2} {gb * 1e9 / bandwidth,9:F2} {sampled,12:N0}"));
+            }
+        }
     }
+
+    const int RatioErrorBuffer = 1_024;
+    const int MinSizeToSample = 1_000;
+
+    /// <summary>Samples per insert held within the error buffer around min-size x ratio, as Reverb's SampleToInsertRatio.</summary>
+    static RateLimiterOptions Ratio(double samplesPerInsert) => RateLimiterOptions.SampleToInsertRatio(samplesPerInsert, MinSizeToSample, RatioErrorBuffer);
 
     static double CopyBandwidth(double seconds)
     {
@@ -60,8 +80,8 @@ public static class ReplayThroughput
         return copied / clock.Elapsed.TotalSeconds;
     }
 
-    static TableOptions Options(ItemLayout layout, int capacity) =>
-        new(layout, capacity, Sampler.Prioritized(0.9), RateLimiterOptions.MinSize(1_000), Seed: 1);
+    static TableOptions Options(ItemLayout layout, int capacity, RateLimiterOptions? limiter = null) =>
+        new(layout, capacity, Sampler.Prioritized(0.9), limiter ?? RateLimiterOptions.MinSize(MinSizeToSample), Seed: 1);
 
     /// <summary>
     /// Producers insert prefilled batches (the copy into the table is real; generating data is not measured) for
@@ -69,12 +89,15 @@ public static class ReplayThroughput
     /// <paramref name="writerWorkers"/> 0 is "direct": every producer calls InsertAsync (one lock acquisition per batch);
     /// otherwise producers <c>await SendAsync</c> into the table's bounded writer block with that many workers.
     /// </summary>
-    static (double Inserted, double Sampled) Ingest(ItemLayout layout, int capacity, int batchSize, int producers, int writerWorkers, double seconds)
+    static (double Inserted, double Sampled) Ingest(ItemLayout layout, int capacity, int batchSize, int producers, int writerWorkers, double seconds,
+        RateLimiterOptions? limiter = null)
     {
-        var table = new ReplayTable(Options(layout, capacity));
-        Prefill(table, layout, capacity);
+        var table = new ReplayTable(Options(layout, capacity, limiter));
+        if (limiter is null) Prefill(table, layout, capacity);
+        else PrefillSampling(table, layout, capacity);
         var before = table.Info().Counters;
         using var stop = new CancellationTokenSource();
+        using var stopSampling = new CancellationTokenSource();
         var writer = writerWorkers > 0 ? table.Writer(capacity: 2 * producers, parallelism: Math.Min(producers, writerWorkers)) : null;
         var pool = BatchPool.Items(layout, batchSize);
         var clock = Stopwatch.StartNew();
@@ -98,19 +121,28 @@ public static class ReplayThroughput
         var sampling = Dedicated(async () =>
         {
             var batch = new SampleBatch(layout, 64);
-            while (!stop.IsCancellationRequested) await table.SampleAsync(batch);
+            try
+            {
+                while (!stopSampling.IsCancellationRequested) await table.SampleAsync(batch, cancellation: stopSampling.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // A limited sampler may be waiting for inserts when the producers have stopped.
+            }
         });
         Thread.Sleep(TimeSpan.FromSeconds(seconds));
+        // Producers and the writer stop first: a limited insert waits for the sampler, which still runs.
         stop.Cancel();
         Task.WaitAll(producing);
-        sampling.Wait();
-        var elapsed = clock.Elapsed.TotalSeconds;
         if (writer is not null)
         {
             writer.Complete();
             writer.Completion.Wait();
         }
+        var elapsed = clock.Elapsed.TotalSeconds;
         var after = table.Info().Counters;
+        stopSampling.Cancel();
+        sampling.Wait();
         return ((after.Inserts - before.Inserts) / elapsed, (after.Samples - before.Samples) / elapsed);
     }
 
@@ -159,6 +191,18 @@ public static class ReplayThroughput
     {
         var batch = Filled(new ItemBatch(layout, 4096), 0);
         for (var n = 0; n < capacity; n += batch.Count) table.TryInsert(batch);
+    }
+
+    /// <summary>Fills the table under a ratio limiter: small inserts, each followed by as many samples as it allows.</summary>
+    static void PrefillSampling(ReplayTable table, ItemLayout layout, int capacity)
+    {
+        var batch = Filled(new ItemBatch(layout, 64), 0);
+        var drawn = new SampleBatch(layout, 64);
+        for (long n = 0; n < capacity;)
+        {
+            n += table.TryInsert(batch);
+            while (table.TrySample(drawn) > 0) { }
+        }
     }
 
     static ItemBatch Filled(ItemBatch batch, int seed)
