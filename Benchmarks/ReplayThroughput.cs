@@ -58,7 +58,7 @@ public static class ReplayThroughput
         }
     }
 
-    const int RatioErrorBuffer = 1_024;
+    const int RatioErrorBuffer = 16_384;
     const int MinSizeToSample = 1_000;
 
     /// <summary>Samples per insert held within the error buffer around min-size x ratio, as Reverb's SampleToInsertRatio.</summary>
