@@ -11,8 +11,8 @@ namespace Pipeline.Benchmarks;
 /// consumer samples batches of 64 concurrently (as fast as it can: the limiter is MinSize), then inserting alone and
 /// sampling alone. "dataflow" sends pooled batches into <see cref="ReplayFlows.Writer"/> with as many workers as cores
 /// ("dataflow/1": one worker, so inserts never wait for each other's hold on the table lock). The last rows put a
-/// learner's rate limiter between them instead (1 and 0.25 samples per insert, within an error buffer), so the sampler can
-/// only take the share of the machine a learner with that replay ratio would.
+/// learner's rate limiter between them instead (1 and 0.25 samples per insert, within an error buffer), so the sampler
+/// takes the share a learner with that replay ratio would: Reverb's limiter is two-sided, inserts also wait for it.
 /// </summary>
 public static class ReplayThroughput
 {
@@ -44,7 +44,7 @@ public static class ReplayThroughput
             var (drawn, _) = SampleOnly(layout, capacity, seconds);
             Console.WriteLine(Text($"{name,-16} sampling alone (batch 64, prioritized): {drawn,12:N0} items/s, {drawn * layout.ItemBytes / 1e9:F2} GB/s"));
         }
-        // One sample per insert, and the Disco Maze recipe's 0.25 (NGU's learner samples sequences that overlap by half).
+        // One sample per insert, and the Disco Maze recipe's 0.25.
         foreach (var samplesPerInsert in new[] { 1.0, 0.25 })
         {
             Console.WriteLine();
