@@ -5,8 +5,9 @@ namespace Pipeline.Algorithms.Optim;
 
 /// <summary>
 /// L-BFGS with a backtracking (Armijo) line search, for small deterministic problems such as fitting initial states
-/// (scipy's L-BFGS-B, which the SRNN code calls, also searches along each direction; TorchSharp's LBFGS takes a fixed
-/// step). Works on one tensor of any shape and dtype; the objective maps it to a scalar with an autograd graph.
+/// (scipy's L-BFGS-B, which the SRNN code calls, also searches along each direction; torch.optim.LBFGS, ported as
+/// <see cref="FixedStepLbfgs"/>, takes a fixed step). Works on one tensor of any shape and dtype; the objective maps it
+/// to a scalar with an autograd graph.
 /// </summary>
 public static class Lbfgs
 {

@@ -72,7 +72,7 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
     [Param("L-BFGS iterations per initial state fit (paper: 10)", Min = 1, Max = 1000)]
     public int IsoIterations { get; init; } = 10;
 
-    [Param("ISO's L-BFGS searches along each direction (backtracking Armijo, like scipy's L-BFGS-B in the paper's code) instead of TorchSharp's fixed unit step")]
+    [Param("ISO's L-BFGS searches along each direction (backtracking Armijo, like scipy's L-BFGS-B in the paper's code) instead of torch.optim.LBFGS's fixed unit step (FixedStepLbfgs)")]
     public bool IsoLineSearch { get; init; }
 
     [Param("training steps before training-time ISO starts (paper: the first 10% of training)", Min = 0, Max = 100000000)]
