@@ -24,18 +24,10 @@ public static class FixedStepLbfgs
         if (iterations < 1 || history < 1) throw new ArgumentException($"L-BFGS needs at least one iteration and one correction pair, not {iterations} and {history}");
         using var outer = NewDisposeScope();
         using var enabled = enable_grad();
-        (double Loss, Tensor Gradient) Evaluate(Tensor x)
-        {
-            using var scope = NewDisposeScope();
-            var point = x.detach().requires_grad_(true);
-            var value = objective(point);
-            var gradient = autograd.grad([value], [point])[0].detach();
-            return (value.to_type(ScalarType.Float64).item<double>(), gradient.MoveToOuterDisposeScope());
-        }
         static double Largest(Tensor t) => t.abs().max().to_type(ScalarType.Float64).item<double>();
 
         var x = start.detach().clone();
-        var (loss, gradient) = Evaluate(x);
+        var (loss, gradient) = Lbfgs.ValueAndGradient(objective, x);
         var pairs = new LinkedList<(Tensor S, Tensor Y, double Rho)>();
         if (!double.IsFinite(loss) || Largest(gradient) <= gradientTolerance) return x.MoveToOuterDisposeScope();
         Tensor? previousGradient = null, direction = null;
@@ -65,7 +57,7 @@ public static class FixedStepLbfgs
                 x = next; // torch.optim.LBFGS does not evaluate after its last step
                 break;
             }
-            var (nextLoss, nextGradient) = Evaluate(next);
+            var (nextLoss, nextGradient) = Lbfgs.ValueAndGradient(objective, next);
             if (!double.IsFinite(nextLoss)) break;
             (x, loss, gradient) = (next, nextLoss, nextGradient);
             if (Largest(gradient) <= gradientTolerance) break;

@@ -33,13 +33,9 @@ public static class Lbfgs
         (double Loss, Tensor Gradient) Evaluate(Tensor x)
         {
             evaluations++;
-            using var scope = NewDisposeScope();
-            var point = x.detach().requires_grad_(true);
-            var value = objective(point);
-            var gradient = autograd.grad([value], [point])[0].detach();
-            var loss = value.to_type(ScalarType.Float64).item<double>();
+            var (loss, gradient) = ValueAndGradient(objective, x);
             if (!double.IsFinite(loss)) throw new ArithmeticException($"the objective is {loss} at an L-BFGS point");
-            return (loss, gradient.MoveToOuterDisposeScope());
+            return (loss, gradient);
         }
 
         var x = start.detach().clone();
@@ -102,6 +98,16 @@ public static class Lbfgs
         }
         Clear(pairs);
         return new Result(x.detach().MoveToOuterDisposeScope(), f, iterations, evaluations);
+    }
+
+    /// <summary>The objective at <paramref name="x"/> and its gradient (in the caller's dispose scope); nothing else outlives the call.</summary>
+    internal static (double Loss, Tensor Gradient) ValueAndGradient(Func<Tensor, Tensor> objective, Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var point = x.detach().requires_grad_(true);
+        var value = objective(point);
+        var gradient = autograd.grad([value], [point])[0].detach();
+        return (value.to_type(ScalarType.Float64).item<double>(), gradient.MoveToOuterDisposeScope());
     }
 
     static void Clear(LinkedList<(Tensor S, Tensor Y, double Rho)> pairs)
