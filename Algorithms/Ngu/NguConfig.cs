@@ -173,8 +173,11 @@ public sealed record NguConfig : IConfig<NguConfig>
             $"observations must have a positive shape [C, H, W] or [D]; got [{string.Join(", ", Spec.ObservationShape)}]"));
 }
 
-/// <summary>What the networks need to know about the environment.</summary>
-public sealed record NguSpec(int[] ObservationShape, int ActionCount)
+/// <summary>
+/// What the networks need to know about the environment. <paramref name="ByteObservations"/>: every observation value is
+/// k / 255 (the environment says so), so replay keeps observations in bytes, a quarter of float32's memory.
+/// </summary>
+public sealed record NguSpec(int[] ObservationShape, int ActionCount, bool ByteObservations = false)
 {
     public int ObservationSize => ObservationShape.Aggregate(1, (a, b) => a * b);
 }

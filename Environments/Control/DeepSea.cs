@@ -41,6 +41,9 @@ public sealed class DeepSea : VectorEnvironment
     public int RightAction(int atRow, int atColumn) => rightIsOne[atRow * size + atColumn] ? 1 : 0;
 
     /// <summary>Episodes end by termination after exactly N steps; this limit is never the one that ends them.</summary>
+    /// <summary>The grid is one-hot: every value is 0 or 1.</summary>
+    public override bool ByteObservations => true;
+
     protected override int EpisodeLimit => size + 1;
 
     protected override void StartEpisode(int copy, ref ulong stream) => (row[copy], column[copy], rewarded[copy]) = (0, 0, false);

@@ -32,8 +32,12 @@ public sealed class DiscoMaze : VectorEnvironment
 
     static DiscoMaze()
     {
+        // Rounded to k / 255, as an 8-bit picture of the map would be, so replay can keep observations in bytes.
         for (var k = 1; k <= 5; k++)
-            (Red[k], Green[k], Blue[k]) = Hot(k / 5f);
+        {
+            var (r, g, b) = Hot(k / 5f);
+            (Red[k], Green[k], Blue[k]) = (ObservationBytes.Quantize(r), ObservationBytes.Quantize(g), ObservationBytes.Quantize(b));
+        }
         (Red[Agent], Green[Agent], Blue[Agent]) = (0f, 1f, 0f);
     }
 
@@ -60,6 +64,9 @@ public sealed class DiscoMaze : VectorEnvironment
         config.Check();
         return [3, 2 * config.Rooms + 1, 2 * config.Rooms + 1];
     }
+
+    /// <summary>Every colour is rounded to k / 255.</summary>
+    public override bool ByteObservations => true;
 
     protected override int EpisodeLimit => config.MaxSteps;
 

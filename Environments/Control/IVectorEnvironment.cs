@@ -11,6 +11,11 @@ public interface IVectorEnvironment
     int[] ObservationShape { get; }
     /// <summary>The product of <see cref="ObservationShape"/>.</summary>
     int ObservationSize { get; }
+    /// <summary>
+    /// Every observation value is k / 255 for an integer k in [0, 255], so replay can keep each in a byte
+    /// (<see cref="ObservationBytes"/>).
+    /// </summary>
+    bool ByteObservations { get; }
 
     /// <summary>Starts every copy's first episode; copy i draws from its own stream derived from (seed, i).</summary>
     /// <param name="observations">Count * ObservationSize floats, copy after copy.</param>

@@ -57,6 +57,9 @@ public sealed class KeyDoorMaze : VectorEnvironment
         return new KeyDoorLayout(side, wall.AsSpan(copy * cells, cells).ToArray(), l.Start, l.Key, l.Door, l.Goal);
     }
 
+    /// <summary>The grid is one-hot: every value is 0 or 1.</summary>
+    public override bool ByteObservations => true;
+
     protected override int EpisodeLimit => config.MaxSteps;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

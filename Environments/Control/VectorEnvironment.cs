@@ -34,6 +34,7 @@ public abstract class VectorEnvironment : IVectorEnvironment
     public int ActionCount { get; }
     public int[] ObservationShape { get; }
     public int ObservationSize { get; }
+    public virtual bool ByteObservations => false;
 
     /// <summary>Steps after which an episode is truncated.</summary>
     protected abstract int EpisodeLimit { get; }

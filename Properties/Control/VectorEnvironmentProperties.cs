@@ -38,6 +38,25 @@ public class VectorEnvironmentProperties
         Assert.NotEmpty(firstFinished); // auto-reset was exercised
     }
 
+    /// <summary>
+    /// Replay keeps an environment's observations in bytes when it says they are k / 255: the claim must hold on every
+    /// step of random play, and an environment that does not claim it (continuous state) must indeed emit other values.
+    /// </summary>
+    [Theory, MemberData(nameof(Names))]
+    public void An_environment_claims_byte_observations_exactly_when_its_values_are_k_over_255(string name)
+    {
+        var batch = new Batch(ControlEnvironments.Create(name, 3), 5);
+        var (policy, bytes, allBytes) = (new Random(2), new byte[batch.Observations.Length], true);
+        for (var t = 0; t < 400; t++)
+        {
+            try { ObservationBytes.Encode(batch.Observations, bytes); }
+            catch (ArgumentException) { allBytes = false; }
+            batch.Step(Enumerable.Range(0, batch.Environment.Count).Select(_ => policy.Next(batch.Environment.ActionCount)).ToArray());
+        }
+        Assert.Equal(batch.Environment.ByteObservations, allBytes);
+        if (batch.Environment.ByteObservations) Assert.NotEmpty(batch.Finished); // episodes restarted, so start states were checked too
+    }
+
     [Theory]
     [InlineData("disco-maze")]
     [InlineData("sparse-mountain-car")]

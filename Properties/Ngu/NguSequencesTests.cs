@@ -1,5 +1,6 @@
 using Pipeline.Agents.Ngu;
 using Pipeline.Algorithms.Ngu;
+using Pipeline.Environments.Control;
 using Pipeline.Stages.Replay;
 using Xunit;
 using static TorchSharp.torch;
@@ -55,5 +56,35 @@ public class NguSequencesTests
         Assert.Equal([0f, -0.5f], tensors.InitialC[0].data<float>().ToArray());
         Assert.Equal(1f, tensors.Weights[0].item<float>());
         Assert.Equal([0.5f, 0.625f, 0.75f, 0], tensors.Behaviour!.data<float>().ToArray());
+    }
+
+    /// <summary>
+    /// Byte observations (an environment whose values are k / 255) come back as exactly the floats the environment wrote:
+    /// every one of the 256 levels, compared bit for bit, so actors and the learner see the same inputs.
+    /// </summary>
+    [Fact]
+    public void Byte_observations_reach_the_learner_as_the_environments_floats()
+    {
+        var config = NguLearnerTests.Tiny with { Spec = new NguSpec([1, 16, 16], 3, ByteObservations: true), SequenceLength = 2, ReplayPeriod = 2, BurnIn = 0, Hidden = 2 };
+        var layout = NguSequences.Layout(config);
+        Assert.Equal(ElementType.UInt8, layout.Items.Columns[NguSequences.Observation].Type);
+        var pool = BatchPool.Items(layout.Items, 1);
+        var output = new ItemBatchBuilder(pool);
+        var adder = new SequenceAdder(layout, output);
+        var written = Enumerable.Range(0, 256).Select(k => (255 - k) / 255f).ToArray();
+        for (var t = 0; t < 2; t++)
+        {
+            ObservationBytes.Encode(written, adder.Bytes(NguSequences.Observation));
+            adder.Append(endOfEpisode: t == 1);
+        }
+        var table = new ReplayTable(new TableOptions(layout.Items, 10, Sampler.Uniform, RateLimiterOptions.MinSize(1)));
+        using (var batch = output.TakeFull() ?? output.TakeRest()!) table.TryInsert(batch);
+        using var sample = BatchPool.Samples(layout.Items, 1).Rent();
+        Assert.Equal(1, table.TrySample(sample));
+        using var scope = NewDisposeScope();
+        using var tensors = NguSequences.ToBatch(config, layout, sample, CPU);
+        Assert.Equal(ScalarType.Float32, tensors.Observations.dtype);
+        var read = tensors.Observations[0, 1].data<float>().ToArray();
+        Assert.Equal(written.Select(BitConverter.SingleToInt32Bits), read.Select(BitConverter.SingleToInt32Bits));
     }
 }

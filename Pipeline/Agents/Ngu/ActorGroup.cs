@@ -43,7 +43,8 @@ public sealed class ActorGroup(NguConfig config, IVectorEnvironment environment,
                     adder.Floats(NguSequences.Intrinsic)[0] = reply.Intrinsic[i];
                     adder.Append();
                 }
-                observations.AsSpan(i * size, size).CopyTo(adder.Floats(NguSequences.Observation));
+                if (config.Spec.ByteObservations) ObservationBytes.Encode(observations.AsSpan(i * size, size), adder.Bytes(NguSequences.Observation));
+                else observations.AsSpan(i * size, size).CopyTo(adder.Floats(NguSequences.Observation));
                 adder.Ints(NguSequences.PreviousAction)[0] = previousActions[i];
                 adder.Floats(NguSequences.PreviousExtrinsic)[0] = previousExtrinsic[i];
                 adder.Floats(NguSequences.PreviousIntrinsic)[0] = reply.Intrinsic[i];

@@ -80,7 +80,7 @@ public static class NguAgent
     public static NguConfig WithEnvironmentSpec(NguConfig config, NguAgentConfig agent)
     {
         var probe = agent.CreateEnvironment(1, 0);
-        return config with { Spec = new NguSpec(probe.ObservationShape, probe.ActionCount) };
+        return config with { Spec = new NguSpec(probe.ObservationShape, probe.ActionCount, probe.ByteObservations) };
     }
 
     static async IAsyncEnumerable<RunEvent> Act(NguConfig config, NguAgentConfig agent, int seed, SequenceLayout layout, NguReplay table,

@@ -1,4 +1,6 @@
+using Pipeline.Algorithms.Core;
 using Pipeline.Algorithms.Ngu;
+using Pipeline.Environments.Control;
 using Pipeline.Stages.Replay;
 using static TorchSharp.torch;
 
@@ -18,7 +20,7 @@ public static class NguSequences
 
     public static SequenceLayout Layout(NguConfig config) => new(
         new ItemLayout(
-            new ColumnSpec("observation", ElementType.Float32, config.Spec.ObservationShape),
+            new ColumnSpec("observation", config.Spec.ByteObservations ? ElementType.UInt8 : ElementType.Float32, config.Spec.ObservationShape),
             new ColumnSpec("previous_action", ElementType.Int32),
             new ColumnSpec("previous_extrinsic", ElementType.Float32),
             new ColumnSpec("previous_intrinsic", ElementType.Float32),
@@ -44,13 +46,24 @@ public static class NguSequences
         using var state = Floats(layout.Step.Columns.Count + 1, b, 2, config.Hidden);
         using var policies = Longs(Policy, steps);
         return new SequenceBatch(
-            Floats(Observation, [.. steps, .. config.Spec.ObservationShape.Select(d => (long)d)]),
+            Observations(config, sample, [.. steps, .. config.Spec.ObservationShape.Select(d => (long)d)], device),
             Longs(Action, steps), Longs(PreviousAction, steps),
             Floats(Extrinsic, steps), Floats(Intrinsic, steps), Floats(PreviousExtrinsic, steps), Floats(PreviousIntrinsic, steps),
             Floats(Terminal, steps), Floats(layout.Step.Columns.Count, steps),
             policies.select(1, 0).clone(), state.select(1, 0).clone(), state.select(1, 1).clone(),
             Copy(sample.Weights.AsSpan(0, (int)b).ToArray().Select(w => (float)w).ToArray(), [b], device),
             Floats(Behaviour, steps));
+    }
+
+    /// <summary>Float observations; bytes k become k / 255 on the device (a quarter of the transfer), the floats the environment wrote.</summary>
+    static Tensor Observations(NguConfig config, SampleBatch sample, long[] shape, Device device)
+    {
+        if (!config.Spec.ByteObservations) return Copy(sample.Floats(Observation), shape, device);
+        var count = (int)shape.Aggregate(1L, (a, d) => a * d);
+        using var cpu = tensor(sample.Bytes(Observation).AsSpan(0, count).ToArray(), shape);
+        using var bytes = cpu.to(device);
+        using var floats = bytes.to_type(ScalarType.Float32);
+        return floats.div(Scalars.Of(ObservationBytes.Levels));
     }
 
     static Tensor Copy<T>(T[] values, long[] shape, Device device) where T : unmanaged
