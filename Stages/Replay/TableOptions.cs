@@ -27,10 +27,20 @@ public sealed record TableOptions(
     public TableOptions Validate()
     {
         if (Capacity < 1) throw new ArgumentOutOfRangeException(nameof(Capacity), Capacity, $"table capacity {Capacity} must be at least 1");
+        // Storage is allocated up front but touched as items arrive: a table larger than memory would be killed by the
+        // kernel hours into a run, so it is refused here, before any work.
+        var (needed, available) = (StorageBytes, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+        if (needed > available)
+            throw new ArgumentOutOfRangeException(nameof(Capacity), Capacity,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"table capacity {Capacity} items of {Layout.ItemBytes:N0} bytes needs {needed / 1e9:F1} GB, more than the {available / 1e9:F1} GB of memory available; lower the capacity"));
         if (!double.IsFinite(ImportanceExponent) || ImportanceExponent < 0)
             throw new ArgumentOutOfRangeException(nameof(ImportanceExponent), ImportanceExponent, $"importance exponent {ImportanceExponent} must be finite and at least 0");
         return this;
     }
+
+    /// <summary>Bytes of item storage the table allocates (capacity times the layout's item size).</summary>
+    public long StorageBytes => Capacity * Layout.ItemBytes;
 
     /// <summary>The arguments a checkpoint must match, by name (the seed is not one: the random stream is restored).</summary>
     internal IReadOnlyList<(string Name, string Value)> Arguments() =>
