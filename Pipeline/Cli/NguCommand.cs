@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Pipeline.Algorithms.Ngu.Networks;
 using Pipeline.Recipes.Ngu;
 using Pipeline.Reproductions.Ngu;
@@ -7,6 +8,7 @@ namespace Pipeline.Cli;
 
 /// <summary>
 /// <c>pipeline ngu walk-novelty &lt;run-dir&gt;</c>: what a trained Disco Maze run's embedding finds novel;
+/// <c>pipeline ngu evaluate &lt;run-dir&gt;</c>: the run's policy played with a fixed epsilon on fresh episodes;
 /// <c>pipeline ngu inverse-dynamics</c>: whether NGU's embedding learns a maze's moves at all, away from the agent.
 /// </summary>
 public static class NguCommand
@@ -41,6 +43,36 @@ public static class NguCommand
                 return 1;
             }
         });
+        var evaluateRun = new Argument<string>("run") { Description = "an NGU agent run directory (its latest checkpoint is read)" };
+        var episodes = new Option<int>("--episodes") { Description = "episodes per copy", DefaultValueFactory = _ => 8 };
+        var copies = new Option<int>("--copies") { Description = "environment copies played at once", DefaultValueFactory = _ => 16 };
+        var epsilon = new Option<double>("--epsilon") { Description = "every copy's epsilon (the NGU paper evaluates with 0)", DefaultValueFactory = _ => 0 };
+        var actorEpsilons = new Option<bool>("--actor-epsilons") { Description = "use the run's per-actor epsilons over the copies instead of --epsilon (what the training metrics average)" };
+        var evaluationSeed = new Option<int>("--seed") { Description = "environment and inference seed", DefaultValueFactory = _ => 12345 };
+        var evaluate = new Command("evaluate",
+            "Play the run's latest policy on fresh episodes with a fixed epsilon and print the visited fraction, episode length and return")
+            { evaluateRun, episodes, copies, epsilon, actorEpsilons, evaluationSeed };
+        evaluate.SetAction(parse =>
+        {
+            configureThreads(parse.GetValue(threads));
+            try
+            {
+                using var trained = TrainedRun.Open(parse.GetValue(evaluateRun)!);
+                var chosen = parse.GetValue(actorEpsilons) ? (double?)null : parse.GetValue(epsilon);
+                var result = AgentEvaluation.Run(trained.Config, trained.Agent, trained.Learner, parse.GetValue(copies), parse.GetValue(episodes), chosen,
+                    (ulong)parse.GetValue(evaluationSeed));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"update {trained.Learner.Updates}, {result.Episodes.Count} episodes, epsilon {(chosen is { } e ? e.ToString("G3", CultureInfo.InvariantCulture) : "per actor")}: " +
+                    $"visited fraction {result.MeanVisited:F4} ± {result.VisitedStandardError:F4} (standard error), length {result.MeanLength:F1}, " +
+                    $"return {result.MeanReturn:G4}, solved {result.SolvedFraction:F3}"));
+                return 0;
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+        });
         var updates = new Option<int>("--updates") { Description = "Adam updates, each on a fresh batch of 16 copies x 10 steps", DefaultValueFactory = _ => 1000 };
         var staticWalls = new Option<bool>("--static-walls") { Description = "draw every wall in one colour (no disco noise)" };
         var probeSeed = new Option<int>("--seed") { Description = "network, maze and walk seed", DefaultValueFactory = _ => 0 };
@@ -66,6 +98,6 @@ public static class NguCommand
                 Console.WriteLine($"updates {window.First,5}-{window.Last,-5}  loss {window.Loss:F4}  accuracy {window.Accuracy:F3}");
             return 0;
         });
-        return new Command("ngu", "Inspect NGU runs and the Disco Maze embedding") { walks, probe };
+        return new Command("ngu", "Inspect NGU runs and the Disco Maze embedding") { walks, evaluate, probe };
     }
 }

@@ -31,19 +31,12 @@ public static class WalkNovelty
     /// </summary>
     public static Result FromRun(string runDirectory, int mazes, int steps, ulong seed)
     {
-        var directory = RunDirectory.Open(runDirectory);
-        var (recipeName, runSeed, runSteps, assignments, _) = directory.ReadRecord();
-        var recipe = RecipeRegistry.Find(recipeName) ?? throw new ArgumentException($"{runDirectory} was written by an unknown recipe '{recipeName}'");
-        var prepared = recipe.Prepare(assignments, runSeed, runSteps).IfFail(e => throw new ArgumentException(string.Join("; ", e.Select(x => x.Message))));
-        if (prepared.Config is not NguConfig algorithm || prepared.Data is not NguAgentConfig agent)
-            throw new ArgumentException($"{runDirectory} is a {recipeName} run, not an NGU agent run");
+        using var run = TrainedRun.Open(runDirectory);
+        var (config, agent) = (run.Config, run.Agent);
         if (agent.Environment != "disco-maze") throw new ArgumentException($"{runDirectory} ran on {agent.Environment}; the walks are scripted for the disco maze");
-        if (algorithm.Intrinsic == NguConfig.None) throw new ArgumentException($"{runDirectory} is plain R2D2 (intrinsic=none): it has no embedding");
-        var config = NguAgent.WithEnvironmentSpec(algorithm, agent);
-        var checkpoint = directory.CheckpointStore(3).Latest() ?? throw new ArgumentException($"{runDirectory} has no checkpoint");
-        using var state = NguLearner.Load(config with { Device = "cpu" }, checkpoint.Payload, CPU);
+        if (config.Intrinsic == NguConfig.None) throw new ArgumentException($"{runDirectory} is plain R2D2 (intrinsic=none): it has no embedding");
         var environment = agent.CreateEnvironment(16, 0);
-        var embedding = state.Online.Embedding!;
+        var embedding = run.Learner.Online.Embedding!;
         return Measure(config.Kernel, config.EpisodicCapacity, config.EmbeddingSize, observations => Embed(embedding, observations, environment.ObservationShape),
             environment, mazes, steps, seed);
     }
