@@ -35,12 +35,8 @@ public class NguSequencesTests
             state.CopyTo(adder.State);
             adder.Append(endOfEpisode: t == 2);
         }
-        var table = new ReplayTable(new TableOptions(layout.Items, 10, Sampler.Uniform, RateLimiterOptions.MinSize(1)));
-        using (var batch = output.TakeFull() ?? output.TakeRest()!) table.TryInsert(batch);
-        using var sample = BatchPool.Samples(layout.Items, 1).Rent();
-        Assert.Equal(1, table.TrySample(sample));
         using var scope = NewDisposeScope();
-        using var tensors = NguSequences.ToBatch(config, layout, sample, CPU);
+        using var tensors = ThroughReplay(config, layout, output);
         Assert.Equal([1L, 4, 1, 2, 3], tensors.Observations.shape);
         Assert.Equal(205f, tensors.Observations[0, 2, 0, 1, 2].item<float>());
         Assert.Equal([-1L, 0, 1, 0], tensors.PreviousActions[0].data<long>().ToArray());
@@ -77,14 +73,20 @@ public class NguSequencesTests
             ObservationBytes.Encode(written, adder.Bytes(NguSequences.Observation));
             adder.Append(endOfEpisode: t == 1);
         }
+        using var scope = NewDisposeScope();
+        using var tensors = ThroughReplay(config, layout, output);
+        Assert.Equal(ScalarType.Float32, tensors.Observations.dtype);
+        var read = tensors.Observations[0, 1].data<float>().ToArray();
+        Assert.Equal(written.Select(BitConverter.SingleToInt32Bits), read.Select(BitConverter.SingleToInt32Bits));
+    }
+
+    /// <summary>The adder's one sequence inserted into a table, sampled back and turned into the learner's tensors.</summary>
+    static SequenceBatch ThroughReplay(NguConfig config, SequenceLayout layout, ItemBatchBuilder output)
+    {
         var table = new ReplayTable(new TableOptions(layout.Items, 10, Sampler.Uniform, RateLimiterOptions.MinSize(1)));
         using (var batch = output.TakeFull() ?? output.TakeRest()!) table.TryInsert(batch);
         using var sample = BatchPool.Samples(layout.Items, 1).Rent();
         Assert.Equal(1, table.TrySample(sample));
-        using var scope = NewDisposeScope();
-        using var tensors = NguSequences.ToBatch(config, layout, sample, CPU);
-        Assert.Equal(ScalarType.Float32, tensors.Observations.dtype);
-        var read = tensors.Observations[0, 1].data<float>().ToArray();
-        Assert.Equal(written.Select(BitConverter.SingleToInt32Bits), read.Select(BitConverter.SingleToInt32Bits));
+        return NguSequences.ToBatch(config, layout, sample, CPU);
     }
 }
