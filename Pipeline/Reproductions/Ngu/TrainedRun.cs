@@ -18,7 +18,6 @@ public sealed class TrainedRun : IDisposable
     public NguConfig Config { get; }
     public NguAgentConfig Agent { get; }
     public NguLearnerState Learner { get; }
-    public int Seed { get; private init; }
 
     public static TrainedRun Open(string runDirectory)
     {
@@ -30,7 +29,7 @@ public sealed class TrainedRun : IDisposable
             throw new ArgumentException($"{runDirectory} is a {recipeName} run, not an NGU agent run");
         var config = NguAgent.WithEnvironmentSpec(algorithm, agent) with { Device = "cpu" };
         var checkpoint = directory.CheckpointStore(3).Latest() ?? throw new ArgumentException($"{runDirectory} has no checkpoint");
-        return new TrainedRun(config, agent, NguLearner.Load(config, checkpoint.Payload, CPU)) { Seed = runSeed };
+        return new TrainedRun(config, agent, NguLearner.Load(config, checkpoint.Payload, CPU));
     }
 
     public void Dispose() => Learner.Dispose();

@@ -1,9 +1,6 @@
-using Pipeline.Agents.Ngu;
 using Pipeline.Algorithms.Ngu;
 using Pipeline.Algorithms.Ngu.Networks;
 using Pipeline.Environments.Control;
-using Pipeline.Recipes;
-using Pipeline.Runs;
 using static TorchSharp.torch;
 
 namespace Pipeline.Reproductions.Ngu;
