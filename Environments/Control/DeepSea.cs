@@ -40,10 +40,10 @@ public sealed class DeepSea : VectorEnvironment
     /// <summary>The action that moves right in cell (row, column); bsuite's action_mapping[row, column].</summary>
     public int RightAction(int atRow, int atColumn) => rightIsOne[atRow * size + atColumn] ? 1 : 0;
 
-    /// <summary>Episodes end by termination after exactly N steps; this limit is never the one that ends them.</summary>
     /// <summary>The grid is one-hot: every value is 0 or 1.</summary>
     public override bool ByteObservations => true;
 
+    /// <summary>Episodes end by termination after exactly N steps; this limit is never the one that ends them.</summary>
     protected override int EpisodeLimit => size + 1;
 
     protected override void StartEpisode(int copy, ref ulong stream) => (row[copy], column[copy], rewarded[copy]) = (0, 0, false);

@@ -59,9 +59,7 @@ public static class NguSequences
     static Tensor Observations(NguConfig config, SampleBatch sample, long[] shape, Device device)
     {
         if (!config.Spec.ByteObservations) return Copy(sample.Floats(Observation), shape, device);
-        var count = (int)shape.Aggregate(1L, (a, d) => a * d);
-        using var cpu = tensor(sample.Bytes(Observation).AsSpan(0, count).ToArray(), shape);
-        using var bytes = cpu.to(device);
+        using var bytes = Copy(sample.Bytes(Observation), shape, device);
         using var floats = bytes.to_type(ScalarType.Float32);
         return floats.div(Scalars.Of(ObservationBytes.Levels));
     }
@@ -73,6 +71,7 @@ public static class NguSequences
         {
             int[] ints => tensor(ints.AsSpan(0, count).ToArray(), shape),
             float[] floats => tensor(floats.AsSpan(0, count).ToArray(), shape),
+            byte[] bytes => tensor(bytes.AsSpan(0, count).ToArray(), shape),
             _ => throw new ArgumentException($"unsupported column type {typeof(T)}"),
         };
         return cpu.to(device);
