@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Pipeline.Agents.Ngu;
 using Pipeline.Algorithms.Ngu.Networks;
 using Pipeline.Recipes.Ngu;
 using Pipeline.Reproductions.Ngu;

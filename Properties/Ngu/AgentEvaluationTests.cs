@@ -1,6 +1,5 @@
 using Pipeline.Agents.Ngu;
 using Pipeline.Algorithms.Ngu;
-using Pipeline.Reproductions.Ngu;
 using Xunit;
 using static TorchSharp.torch;
 

@@ -25,7 +25,8 @@ public class NguAgentTests
     public void The_agent_runs_actors_replay_and_learner_to_the_end_and_resumes_from_its_checkpoint()
     {
         var recipe = RecipeRegistry.Find("ngu-deepsea")!;
-        var prepared = recipe.Prepare(Small, 3, 20).IfFail(e => throw new InvalidOperationException(string.Join("; ", e)));
+        string[] settings = [.. Small, "evaluate-every=15", "evaluation-copies=4", "evaluation-episodes=2"];
+        var prepared = recipe.Prepare(settings, 3, 20).IfFail(e => throw new InvalidOperationException(string.Join("; ", e)));
         var folder = SmallRuns.NewFolder();
         var first = SmallRuns.Run(prepared, RunDirectory.CreateNew(folder, recipe.Name, 3));
         Assert.Equal(RunStatus.Completed, first.Result.Status);
@@ -38,11 +39,19 @@ public class NguAgentTests
         Assert.NotEmpty(distinct);
         Assert.All(distinct, p => Assert.InRange(p.Value, 2, 10));
 
-        var longer = recipe.Prepare(Small, 3, 30).IfFail(e => throw new InvalidOperationException(string.Join("; ", e)));
+        // Greedy evaluations every 15 updates and after the last: 4 copies x their first 2 episodes, each DeepSea(4) episode 4 steps.
+        Assert.Equal([15L, 20L], points.Where(p => p.Phase == "eval" && p.Metric == "episodes").Select(p => p.Step));
+        Assert.All(points.Where(p => p.Phase == "eval" && p.Metric == "episodes"), p => Assert.Equal(8, p.Value));
+        Assert.All(points.Where(p => p.Phase == "eval" && p.Metric == "length"), p => Assert.Equal(4, p.Value));
+        Assert.All(points.Where(p => p.Phase == "eval" && p.Metric == "solved_fraction"), p => Assert.InRange(p.Value, 0, 1));
+
+        var longer = recipe.Prepare(settings, 3, 30).IfFail(e => throw new InvalidOperationException(string.Join("; ", e)));
         var resumed = SmallRuns.Run(longer, first.Directory, resume: true);
         Assert.Equal(RunStatus.Completed, resumed.Result.Status);
         var train = MetricsLog.Read(resumed.Directory.MetricsJsonl).Where(p => p.Phase == "train" && p.Metric == "loss").Select(p => p.Step).ToList();
         Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), train);
+        var evaluated = MetricsLog.Read(resumed.Directory.MetricsJsonl).Where(p => p.Phase == "eval" && p.Metric == "episodes").Select(p => p.Step);
+        Assert.Equal([15L, 20L, 30L], evaluated);
     }
 
     [Fact]

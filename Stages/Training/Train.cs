@@ -34,6 +34,10 @@ public sealed record TrainStage<TBatch, TState> where TState : IDisposable
         return this with { Taps = [.. Taps, new Tap(period, tap, atEnd)] };
     }
 
+    /// <summary><see cref="Every"/> when <paramref name="period"/> is positive; unchanged when it is 0 (the tap is off).</summary>
+    public TrainStage<TBatch, TState> EveryIf(long period, Func<TState, long, RunEvent?> tap, bool atEnd = false) =>
+        period == 0 ? this : Every(period, tap, atEnd);
+
     public Stage<TBatch, RunEvent> ToStage() => Stage.Of(Name, () => new Trainer(this));
 
     public static implicit operator Stage<TBatch, RunEvent>(TrainStage<TBatch, TState> train) => train.ToStage();

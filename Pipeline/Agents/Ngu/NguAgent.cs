@@ -60,6 +60,10 @@ public static class NguAgent
                         Interlocked.Exchange(ref updates[0], state.Updates);
                         return (step.State, step.Metrics);
                     })
+                // Evaluations come before the checkpoint of the same step, so a run resumed from it never lacks that evaluation.
+                .EveryIf(agent.EvaluateEvery, (state, step) => new MetricsEvent(step, "eval",
+                    AgentEvaluation.Run(config, agent, state, agent.EvaluationCopies, agent.EvaluationEpisodes, agent.EvaluationEpsilon,
+                        EvaluationSeed(plan.Seed), device).Metrics()), atEnd: true)
                 .Every(plan.Settings.CheckpointEvery, (state, step) =>
                 {
                     table.Checkpoint();
@@ -68,6 +72,9 @@ public static class NguAgent
                 .ToStage());
         return Graph.Merge(Graph.From(actors), learner);
     }
+
+    /// <summary>Every evaluation of a run plays the same fresh episodes, so its curve follows the policy, not the draw of mazes.</summary>
+    static ulong EvaluationSeed(int runSeed) => unchecked((ulong)runSeed * 0x9E3779B97F4A7C15UL + 0xE7A1UL);
 
     /// <summary>A new learner, or on a cluster one that continues from the run's last published parameters.</summary>
     static NguLearnerState FreshLearner(NguConfig config, int seed, torch.Device device, NguReplay replay)

@@ -69,6 +69,18 @@ public sealed record NguAgentConfig : IConfig<NguAgentConfig>
     [Param("finished episodes per actor metrics line", Min = 1, Max = 1_000_000)]
     public int EpisodesPerReport { get; init; } = 64;
 
+    [Param("learner updates between evaluations of the policy on fresh episodes, apart from training (phase \"eval\": the NGU paper evaluates the Disco Maze with epsilon 0), and after the last update; 0: none", Min = 0)]
+    public int EvaluateEvery { get; init; }
+
+    [Param("environment copies an evaluation plays", Min = 1, Max = 4096)]
+    public int EvaluationCopies { get; init; } = 16;
+
+    [Param("episodes each copy plays in an evaluation (its first ones, so that short episodes are not over-counted)", Min = 1, Max = 100_000)]
+    public int EvaluationEpisodes { get; init; } = 4;
+
+    [Param("every evaluation copy's exploration epsilon", Min = 0, Max = 1)]
+    public double EvaluationEpsilon { get; init; }
+
     public Validation<Error, NguAgentConfig> Validate() => ConfigRules.Check(this,
         (ActorGroups <= Copies, $"actor-groups ({ActorGroups}) cannot exceed copies ({Copies})"),
         (MinReplay <= ReplayCapacity, $"min-replay ({MinReplay}) cannot exceed replay-capacity ({ReplayCapacity})"));

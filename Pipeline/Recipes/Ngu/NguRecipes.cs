@@ -38,7 +38,7 @@ public static class NguRecipes
     public static IRecipe DeepSea() => new Recipe<NguConfig, NguAgentConfig>(
         "ngu-deepsea",
         "NGU (or --set intrinsic=none for R2D2, intrinsic=random-embedding) on DeepSea(N): reward only at the far corner",
-        Paper, DeepSeaDefaults, new NguAgentConfig { Environment = "deep-sea", Size = 10, Copies = 64, SamplesPerInsert = 0.15, EpisodesPerReport = 512 }, 3000, NguAgent.Build)
+        Paper, DeepSeaDefaults, new NguAgentConfig { Environment = "deep-sea", Size = 10, Copies = 64, SamplesPerInsert = 0.15, EpisodesPerReport = 512, EvaluateEvery = 500 }, 3000, NguAgent.Build)
     {
         RunsOnCluster = true,
     };
@@ -46,7 +46,7 @@ public static class NguRecipes
     public static IRecipe Disco() => new Recipe<NguConfig, NguAgentConfig>(
         "ngu-disco",
         "NGU (or --set intrinsic=none|random-embedding) on the Random Disco Maze: fraction of cells visited per episode",
-        Paper, DiscoDefaults, new NguAgentConfig { Environment = "disco-maze", Size = 10, MinReplay = 100, SamplesPerInsert = 0.25, CountDistinctObservations = false }, 3000, NguAgent.Build)
+        Paper, DiscoDefaults, new NguAgentConfig { Environment = "disco-maze", Size = 10, MinReplay = 100, SamplesPerInsert = 0.25, CountDistinctObservations = false, EvaluateEvery = 500 }, 3000, NguAgent.Build)
     {
         RunsOnCluster = true,
     };

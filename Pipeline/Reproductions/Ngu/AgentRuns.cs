@@ -10,16 +10,28 @@ static class AgentRuns
     public static readonly (string Label, string Intrinsic)[] Agents =
         [("NGU (learned embedding)", "learned"), ("NGU (random embedding)", "random-embedding"), ("R2D2 (no intrinsic reward)", "none")];
 
-    /// <summary>Runs <paramref name="recipe"/> and returns its actor metrics by name, each as (learner step, value) in order, and its directory.</summary>
-    public static async Task<(Dictionary<string, (double Step, double Value)[]> Metrics, string Directory)> Run(ReproductionContext context, string recipe,
-        string subdirectory, IReadOnlyList<string> assignments, long steps, CancellationToken cancellation)
+    /// <summary>
+    /// Runs <paramref name="recipe"/> and returns its actor metrics and its evaluations (phase "eval", the policy with the
+    /// evaluation epsilon) by name, each as (learner step, value) in order, and its directory.
+    /// </summary>
+    public static async Task<(Dictionary<string, (double Step, double Value)[]> Metrics, Dictionary<string, (double Step, double Value)[]> Evaluations, string Directory)>
+        Run(ReproductionContext context, string recipe, string subdirectory, IReadOnlyList<string> assignments, long steps, CancellationToken cancellation)
     {
         var outcome = await context.Train(RecipeRegistry.Find(recipe)!, subdirectory, assignments, context.Seed, steps, cancellation);
-        var metrics = MetricsLog.Read(outcome.Directory.MetricsJsonl)
-            .Where(p => p.Phase == "actors")
-            .GroupBy(p => p.Metric)
-            .ToDictionary(g => g.Key, g => g.Select(p => ((double)p.Step, p.Value)).ToArray());
-        return (metrics, outcome.Directory.Path);
+        var points = MetricsLog.Read(outcome.Directory.MetricsJsonl);
+        return (ByMetric(points, "actors"), ByMetric(points, "eval"), outcome.Directory.Path);
+    }
+
+    static Dictionary<string, (double Step, double Value)[]> ByMetric(IEnumerable<MetricPoint> points, string phase) => points
+        .Where(p => p.Phase == phase)
+        .GroupBy(p => p.Metric)
+        .ToDictionary(g => g.Key, g => g.Select(p => ((double)p.Step, p.Value)).ToArray());
+
+    /// <summary>A metric's (steps, values) as a plot curve, values times <paramref name="scale"/>; empty when it was not logged.</summary>
+    public static (string, double[], double[]) Curve(string label, Dictionary<string, (double Step, double Value)[]> metrics, string name, double scale = 1)
+    {
+        var values = metrics.GetValueOrDefault(name) ?? [];
+        return (label, values.Select(p => p.Step).ToArray(), values.Select(p => scale * p.Value).ToArray());
     }
 
     /// <summary>The mean of a metric over the last quarter of its reports (the agent's end-of-budget behaviour).</summary>

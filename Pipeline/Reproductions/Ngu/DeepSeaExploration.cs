@@ -22,14 +22,15 @@ public sealed class DeepSeaExploration : IReproduction
             "(0.4 to 0.4^8), one sequence per episode (length N, no burn-in), samples per insert 0.15 (the recipe's defaults), one seed. A run " +
             "'finds' the reward when its actors were rewarded at least 4 times as often as uniformly random actions would be (episodes x 2^-N). " +
             "NGU(N=1) has no exploitative policy: once the corner is familiar its novelty fades and the agent explores elsewhere, so the " +
-            "rewarded fraction of the last quarter can fall again. 'first rewarded episode' counts episodes over all copies.");
+            "rewarded fraction of the last quarter can fall again. 'first rewarded episode' counts episodes over all copies. 'epsilon 0' plays the final policy without exploration " +
+            "(the recipe's `evaluate-every`: 16 copies x their first 4 episodes).");
         var rows = new List<IReadOnlyList<object>>();
         foreach (var size in sizes)
         {
             var curves = new List<(string, double[], double[])>();
             foreach (var (label, intrinsic) in AgentRuns.Agents)
             {
-                var (metrics, _) = await AgentRuns.Run(context, "ngu-deepsea", $"N{size}/{intrinsic}",
+                var (metrics, evaluations, _) = await AgentRuns.Run(context, "ngu-deepsea", $"N{size}/{intrinsic}",
                     [$"size={size}", $"sequence-length={size}", $"replay-period={size}", $"auxiliary-steps={size - 1}", $"intrinsic={intrinsic}",
                      $"checkpoint-every={steps}"], steps, cancellation);
                 if (cancellation.IsCancellationRequested) return;
@@ -38,9 +39,8 @@ public sealed class DeepSeaExploration : IReproduction
                 var random = episodes * Math.Pow(2, -size);
                 rows.Add([size, label, episodes, rewarded, random,
                     AgentRuns.Last(metrics, "first_solved_episode") is var first && first >= 0 ? first : "never",
-                    AgentRuns.Final(metrics, "solved_fraction"), rewarded >= 4 * random ? "yes" : "no", AgentRuns.Last(metrics, "distinct_observations")]);
-                var solved = metrics.GetValueOrDefault("solved_fraction") ?? [];
-                curves.Add((label, solved.Select(p => p.Step).ToArray(), solved.Select(p => p.Value).ToArray()));
+                    AgentRuns.Final(metrics, "solved_fraction"), AgentRuns.Last(evaluations, "solved_fraction"), rewarded >= 4 * random ? "yes" : "no", AgentRuns.Last(metrics, "distinct_observations")]);
+                curves.Add(AgentRuns.Curve(label, metrics, "solved_fraction"));
             }
             curves.Add(("uniformly random actions", [0, steps], [Math.Pow(2, -size), Math.Pow(2, -size)]));
             var path = context.PathOf($"deepsea-N{size}.png");
@@ -48,6 +48,6 @@ public sealed class DeepSeaExploration : IReproduction
             context.Report.Figure(path, $"DeepSea N = {size}: fraction of each report window's episodes that reached the reward.");
         }
         context.Report.Table(new ReportTable("deepsea", "DeepSea: rewarded episodes within the budget",
-            ["N", "agent", "episodes", "rewarded episodes", "random actions would get", "first rewarded episode", "rewarded fraction (last quarter)", "found (>= 4x random)", "distinct cells seen"], rows));
+            ["N", "agent", "episodes", "rewarded episodes", "random actions would get", "first rewarded episode", "rewarded fraction (last quarter)", "rewarded fraction, epsilon 0 (end)", "found (>= 4x random)", "distinct cells seen"], rows));
     }
 }

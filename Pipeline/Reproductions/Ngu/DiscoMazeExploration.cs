@@ -1,3 +1,4 @@
+using Pipeline.Agents.Ngu;
 using Pipeline.Recipes.Ngu;
 using Pipeline.Reports;
 
@@ -46,10 +47,11 @@ public sealed class DiscoMazeExploration : IReproduction
         var rows = new List<IReadOnlyList<object>>();
         var visited = new List<(string, double[], double[])>();
         var lengths = new List<(string, double[], double[])>();
+        var greedyCurves = new List<(string, double[], double[])>();
         var walks = new List<IReadOnlyList<object>>();
         foreach (var (label, intrinsic) in agents)
         {
-            var (metrics, directory) = await AgentRuns.Run(context, "ngu-disco", intrinsic + suffix,
+            var (metrics, evaluations, directory) = await AgentRuns.Run(context, "ngu-disco", intrinsic + suffix,
                 [$"intrinsic={intrinsic}", $"size={rooms}", $"checkpoint-every={steps}", .. settings], steps, cancellation);
             if (cancellation.IsCancellationRequested) return false;
             if (intrinsic != "none")
@@ -62,14 +64,17 @@ public sealed class DiscoMazeExploration : IReproduction
                 greedy = AgentEvaluation.Run(trained.Config, trained.Agent, trained.Learner, EvaluationCopies, EvaluationEpisodesPerCopy, epsilon: 0, WalkSeed);
             rows.Add([label, AgentRuns.Last(metrics, "episodes"), AgentRuns.Final(metrics, "visited_fraction"), AgentRuns.Final(metrics, "length"),
                 AgentRuns.Final(metrics, "intrinsic_mean"), $"{greedy.MeanVisited:F4} ± {greedy.VisitedStandardError:F4}", greedy.MeanLength]);
-            var v = metrics.GetValueOrDefault("visited_fraction") ?? [];
-            var l = metrics.GetValueOrDefault("length") ?? [];
-            visited.Add((label, v.Select(p => p.Step).ToArray(), v.Select(p => 100 * p.Value).ToArray()));
-            lengths.Add((label, l.Select(p => p.Step).ToArray(), l.Select(p => p.Value).ToArray()));
+            visited.Add(AgentRuns.Curve(label, metrics, "visited_fraction", 100));
+            lengths.Add(AgentRuns.Curve(label, metrics, "length"));
+            greedyCurves.Add(AgentRuns.Curve(label, evaluations, "visited_fraction", 100));
         }
         var path = context.PathOf($"disco-visited{suffix}.png");
         GanPlots.Curves(path, $"Random Disco Maze {side}x{side}: cells visited per episode", "learner update", "% of cells visited", logY: false, visited);
         context.Report.Figure(path, $"{side} x {side}: percentage of the maze's open cells visited per episode (mean over each report window of 64 episodes).");
+        var greedyPath = context.PathOf($"disco-visited-greedy{suffix}.png");
+        GanPlots.Curves(greedyPath, $"Random Disco Maze {side}x{side}: cells visited, epsilon 0", "learner update", "% of cells visited", logY: false, greedyCurves);
+        context.Report.Figure(greedyPath, $"{side} x {side}: the policy played with epsilon 0 every 500 updates during training (the recipe's " +
+            "`evaluate-every`: 16 copies x their first 4 episodes, the same fresh mazes at every evaluation).");
         var lengthPath = context.PathOf($"disco-length{suffix}.png");
         GanPlots.Curves(lengthPath, $"Random Disco Maze {side}x{side}: episode length", "learner update", "steps before touching a wall (cap 500)", logY: false, lengths);
         context.Report.Figure(lengthPath, $"{side} x {side}: episode length, how long each agent avoids the walls.");

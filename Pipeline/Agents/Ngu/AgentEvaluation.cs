@@ -1,10 +1,9 @@
-using Pipeline.Agents.Ngu;
 using Pipeline.Algorithms.Ngu;
 using Pipeline.Environments.Control;
 using Pipeline.Stages.Parameters;
 using static TorchSharp.torch;
 
-namespace Pipeline.Reproductions.Ngu;
+namespace Pipeline.Agents.Ngu;
 
 /// <summary>
 /// A trained agent played on fresh episodes, apart from training: the learner's online networks act through the same
@@ -12,7 +11,7 @@ namespace Pipeline.Reproductions.Ngu;
 /// epsilon (the NGU paper evaluates the Disco Maze with epsilon 0), or with the run's own per-actor epsilons. The
 /// training metrics average every actor, including those with epsilon 0.4 that step into walls often; this measures
 /// the policy itself. Each copy contributes its first <c>episodesPerCopy</c> episodes, so short episodes are not
-/// over-counted.
+/// over-counted. A run evaluates this way every <see cref="NguAgentConfig.EvaluateEvery"/> updates (phase "eval").
 /// </summary>
 public static class AgentEvaluation
 {
@@ -24,6 +23,13 @@ public static class AgentEvaluation
         public double MeanReturn => Episodes.Average(e => e.Return);
         public double SolvedFraction => Episodes.Average(e => e.Solved ? 1.0 : 0.0);
 
+        /// <summary>The "eval" metrics of a run; the standard error only where there are two episodes or more.</summary>
+        public IReadOnlyList<KeyValuePair<string, double>> Metrics() =>
+        [
+            new("visited_fraction", MeanVisited), .. double.IsFinite(VisitedStandardError) ? [new KeyValuePair<string, double>("visited_fraction_se", VisitedStandardError)] : Array.Empty<KeyValuePair<string, double>>(),
+            new("length", MeanLength), new("return", MeanReturn), new("solved_fraction", SolvedFraction), new("episodes", Episodes.Count),
+        ];
+
         static double StandardError(double[] values)
         {
             if (values.Length < 2) return double.NaN;
@@ -33,7 +39,9 @@ public static class AgentEvaluation
     }
 
     /// <param name="epsilon">every copy's epsilon, in [0, 1]; null: the run's per-actor schedule over <paramref name="copies"/> copies.</param>
-    public static Result Run(NguConfig config, NguAgentConfig agent, NguLearnerState learner, int copies, int episodesPerCopy, double? epsilon, ulong seed)
+    /// <param name="device">where the evaluation's networks run (the learner's own device during training).</param>
+    public static Result Run(NguConfig config, NguAgentConfig agent, NguLearnerState learner, int copies, int episodesPerCopy, double? epsilon, ulong seed,
+        Device? device = null)
     {
         if (copies < 1 || episodesPerCopy < 1)
             throw new ArgumentOutOfRangeException(nameof(episodesPerCopy), $"copies ({copies}) and episodes per copy ({episodesPerCopy}) must be at least 1");
@@ -43,7 +51,7 @@ public static class AgentEvaluation
         if (epsilon is { } fixedEpsilon) player = player with { EpsilonBase = fixedEpsilon, EpsilonAlpha = 0 };
         using var store = new ParameterStore<ParameterSnapshot>();
         store.Publish(learner.Online.Snapshot(learner.Updates), learner.Updates); // the server reads it before its first batch
-        using var server = new InferenceServer(config, player, store, (int)(seed % int.MaxValue), CPU);
+        using var server = new InferenceServer(config, player, store, (int)(seed % int.MaxValue), device ?? CPU);
         var environment = agent.CreateEnvironment(copies, 0);
         var size = environment.ObservationSize;
         var (observations, next) = (new float[copies * size], new float[copies * size]);
