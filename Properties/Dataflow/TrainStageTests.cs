@@ -63,4 +63,18 @@ public class TrainStageTests
         Assert.Equal([5L, 10L], events.OfType<CheckpointEvent>().Select(e => e.Step));
         Assert.Equal(10.0, events.OfType<MetricsEvent>().Last(e => e.Phase == "eval").Values[0].Value);
     }
+
+    [Fact]
+    public async Task A_conditional_tap_with_period_zero_is_off_and_with_a_positive_period_runs_as_every()
+    {
+        var events = new List<RunEvent>();
+        (await Graph.From(Source.From("inputs", () => Enumerable.Repeat(1.0, 10)))
+            .Via(Summing(new Counter())
+                .EveryIf(0, (s, step) => new MetricsEvent(step, "off", [KeyValuePair.Create("sum", s.Value)]), atEnd: true)
+                .EveryIf(3, (s, step) => new MetricsEvent(step, "eval", [KeyValuePair.Create("sum", s.Value)]), atEnd: true).ToStage())
+            .To(Sink.ForEach<RunEvent>("collect", events.Add))
+            .Run()).ThrowIfFailed();
+        Assert.DoesNotContain(events.OfType<MetricsEvent>(), e => e.Phase == "off");
+        Assert.Equal([3L, 6L, 9L, 10L], events.OfType<MetricsEvent>().Where(e => e.Phase == "eval").Select(e => e.Step));
+    }
 }

@@ -106,10 +106,12 @@ public class NguAgentTests
     [Fact]
     public void Invalid_agent_settings_are_refused_before_any_work()
     {
-        var errors = RecipeRegistry.Find("ngu-deepsea")!.Prepare(["copies=2", "actor-groups=3", "environment=atari"], 0, 10).FailToSeq()
+        var errors = RecipeRegistry.Find("ngu-deepsea")!.Prepare(["copies=2", "actor-groups=3", "environment=atari", "evaluation-epsilon=1.5", "evaluate-every=-1"], 0, 10).FailToSeq()
             .Select(e => e.Message).ToList();
         Assert.Contains(errors, e => e.Contains("actor-groups (3) cannot exceed copies (2)"));
         Assert.Contains(errors, e => e.Contains("environment"));
+        Assert.Contains(errors, e => e.Contains("evaluation-epsilon"));
+        Assert.Contains(errors, e => e.Contains("evaluate-every"));
     }
 
     [Fact]
