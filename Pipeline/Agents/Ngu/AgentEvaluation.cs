@@ -24,11 +24,13 @@ public static class AgentEvaluation
         public double SolvedFraction => Episodes.Average(e => e.Solved ? 1.0 : 0.0);
 
         /// <summary>The "eval" metrics of a run; the standard error only where there are two episodes or more.</summary>
-        public IReadOnlyList<KeyValuePair<string, double>> Metrics() =>
-        [
-            new("visited_fraction", MeanVisited), .. double.IsFinite(VisitedStandardError) ? [new KeyValuePair<string, double>("visited_fraction_se", VisitedStandardError)] : Array.Empty<KeyValuePair<string, double>>(),
-            new("length", MeanLength), new("return", MeanReturn), new("solved_fraction", SolvedFraction), new("episodes", Episodes.Count),
-        ];
+        public IReadOnlyList<KeyValuePair<string, double>> Metrics()
+        {
+            var metrics = new List<KeyValuePair<string, double>> { new("visited_fraction", MeanVisited) };
+            if (double.IsFinite(VisitedStandardError)) metrics.Add(new("visited_fraction_se", VisitedStandardError));
+            metrics.AddRange([new("length", MeanLength), new("return", MeanReturn), new("solved_fraction", SolvedFraction), new("episodes", Episodes.Count)]);
+            return metrics;
+        }
 
         static double StandardError(double[] values)
         {

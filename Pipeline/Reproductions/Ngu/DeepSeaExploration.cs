@@ -22,8 +22,8 @@ public sealed class DeepSeaExploration : IReproduction
             "(0.4 to 0.4^8), one sequence per episode (length N, no burn-in), samples per insert 0.15 (the recipe's defaults), one seed. A run " +
             "'finds' the reward when its actors were rewarded at least 4 times as often as uniformly random actions would be (episodes x 2^-N). " +
             "NGU(N=1) has no exploitative policy: once the corner is familiar its novelty fades and the agent explores elsewhere, so the " +
-            "rewarded fraction of the last quarter can fall again. 'first rewarded episode' counts episodes over all copies. 'epsilon 0' plays the final policy without exploration " +
-            "(the recipe's `evaluate-every`: 16 copies x their first 4 episodes).");
+            "rewarded fraction of the last quarter can fall again. 'first rewarded episode' counts episodes over all copies. 'epsilon 0' " +
+            "plays the final policy without exploration (the recipe's `evaluate-every`: 16 copies x their first 4 episodes).");
         var rows = new List<IReadOnlyList<object>>();
         foreach (var size in sizes)
         {
@@ -39,7 +39,8 @@ public sealed class DeepSeaExploration : IReproduction
                 var random = episodes * Math.Pow(2, -size);
                 rows.Add([size, label, episodes, rewarded, random,
                     AgentRuns.Last(metrics, "first_solved_episode") is var first && first >= 0 ? first : "never",
-                    AgentRuns.Final(metrics, "solved_fraction"), AgentRuns.Last(evaluations, "solved_fraction"), rewarded >= 4 * random ? "yes" : "no", AgentRuns.Last(metrics, "distinct_observations")]);
+                    AgentRuns.Final(metrics, "solved_fraction"), AgentRuns.Last(evaluations, "solved_fraction"), rewarded >= 4 * random ? "yes" : "no",
+                    AgentRuns.Last(metrics, "distinct_observations")]);
                 curves.Add(AgentRuns.Curve(label, metrics, "solved_fraction"));
             }
             curves.Add(("uniformly random actions", [0, steps], [Math.Pow(2, -size), Math.Pow(2, -size)]));
@@ -48,6 +49,7 @@ public sealed class DeepSeaExploration : IReproduction
             context.Report.Figure(path, $"DeepSea N = {size}: fraction of each report window's episodes that reached the reward.");
         }
         context.Report.Table(new ReportTable("deepsea", "DeepSea: rewarded episodes within the budget",
-            ["N", "agent", "episodes", "rewarded episodes", "random actions would get", "first rewarded episode", "rewarded fraction (last quarter)", "rewarded fraction, epsilon 0 (end)", "found (>= 4x random)", "distinct cells seen"], rows));
+            ["N", "agent", "episodes", "rewarded episodes", "random actions would get", "first rewarded episode", "rewarded fraction (last quarter)",
+             "rewarded fraction, epsilon 0 (end)", "found (>= 4x random)", "distinct cells seen"], rows));
     }
 }
