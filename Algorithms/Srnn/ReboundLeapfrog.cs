@@ -53,7 +53,8 @@ public sealed class ReboundHamiltonianNetwork : nn.Module<Tensor, Tensor>, ITraj
     readonly Sequential gateNet;
     readonly BilliardImage? image;
 
-    public ReboundHamiltonianNetwork(int hidden, Generator generator, Device device, ScalarType dtype = ScalarType.Float32, bool patches = true) : base("hnet-rebound")
+    public ReboundHamiltonianNetwork(int hidden, Generator generator, Device device, ScalarType dtype = ScalarType.Float32, bool patches = true,
+        double gateInit = 0) : base("hnet-rebound")
     {
         hamiltonian = new HamiltonianNetwork(2, hidden, generator, device, dtype);
         image = patches ? new BilliardImage(device, dtype) : null;
@@ -62,7 +63,19 @@ public sealed class ReboundHamiltonianNetwork : nn.Module<Tensor, Tensor>, ITraj
         normalHead = TanhMlp.Create(128, 32, 1, 2, generator, device, dtype);
         alphaHead = TanhMlp.Create(128, 32, 1, 1, generator, device, dtype);
         gateNet = TanhMlp.Create(gateInputs, 16, 2, 1, generator, device, dtype);
+        if (gateInit > 0) StartGateAt(gateInit);
         RegisterComponents();
+    }
+
+    // A gate drawn like the other layers starts near 0.5: every step then reflects half-strength along a random
+    // normal until training closes it. A zero output layer with bias logit(gamma0) starts it at gamma0 everywhere
+    // instead; the output weights still get gradients (the hidden features are not zero), so it can learn the walls.
+    void StartGateAt(double gamma0)
+    {
+        using var _ = no_grad();
+        var output = gateNet.children().OfType<Linear>().Last();
+        output.weight!.zero_();
+        output.bias!.fill_(Math.Log(gamma0 / (1 - gamma0)));
     }
 
     /// <summary>The learned energy of z = [p, q] (B x 4).</summary>

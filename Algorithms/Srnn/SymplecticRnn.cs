@@ -81,6 +81,9 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
     [Param("weight of the L1 penalty on the rebound gate gamma (hnet-rebound only)", Min = 0, Max = 100)]
     public double ReboundPenalty { get; init; } = 1e-3;
 
+    [Param("the rebound gate gamma's value everywhere at the start (hnet-rebound only: a zero output layer with bias logit(gamma)); 0 = the output layer drawn like every other, which starts gamma near 0.5", Min = 0, Max = 0.999)]
+    public double ReboundGateInit { get; init; }
+
     [Param("what the rebound networks read (hnet-rebound only): patches of the background image (the paper) or the positions", OneOf = ["patches", "positions"])]
     public string ReboundInput { get; init; } = "patches";
 
@@ -144,7 +147,7 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
     {
         "onet" => new OdeNetwork(c.Dimension, c.Hidden, random, device, layers: c.Layers),
         "rnn" or "lstm" => new RecurrentBaseline(c.Model == "lstm", c.Dimension, c.Hidden, random, device),
-        "hnet-rebound" when c.Dimension == 2 => new ReboundHamiltonianNetwork(c.Hidden, random, device, patches: c.ReboundInput == "patches"),
+        "hnet-rebound" when c.Dimension == 2 => new ReboundHamiltonianNetwork(c.Hidden, random, device, patches: c.ReboundInput == "patches", gateInit: c.ReboundGateInit),
         "hnet-rebound" => throw new ArgumentException($"the rebound module is built for the 2-D billiard: dimension must be 2, not {c.Dimension}"),
         _ => new HamiltonianNetwork(c.Dimension, c.Hidden, random, device, layers: c.Layers),
     };
@@ -177,9 +180,10 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
         var parameters = state.Model.parameters().ToList();
         foreach (var p in parameters) p.grad = null;
         Tensor loss;
+        Tensor? gate = null;
         if (model is ReboundHamiltonianNetwork rebound)
         {
-            var (predicted, gate) = rebound.RolloutWithGate(start, (int)states.shape[0], config.Dt);
+            (var predicted, gate) = rebound.RolloutWithGate(start, (int)states.shape[0], config.Dt);
             loss = nn.functional.mse_loss(predicted, states).add(gate.mul(Scalars.Of(config.ReboundPenalty)));
         }
         else loss = nn.functional.mse_loss(model.Rollout(start, (int)states.shape[0], config.IntegratorKind, config.Dt), states);
@@ -189,9 +193,11 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
         Optim.Adam.Update(new AdamConfig(learningRate), state.Adam, parameters);
         var lossValue = loss.item<float>();
         state.Schedule.Observe(schedule, lossValue, config.EpochSteps > 0 && state.Adam.Steps % config.EpochSteps == 0);
-        return new Step<ModelState<SymplecticRnnConfig, nn.Module>>(state, schedule.Enabled
-            ? Metrics.Of(("loss", lossValue), ("learning_rate", learningRate))
-            : Metrics.Of(("loss", lossValue)));
+        var metrics = new List<(string, double)> { ("loss", lossValue) };
+        if (schedule.Enabled) metrics.Add(("learning_rate", learningRate));
+        // The mean rebound gate shows whether the module learns to stay off away from walls.
+        if (gate is not null) metrics.Add(("rebound_gate", gate.item<float>()));
+        return new Step<ModelState<SymplecticRnnConfig, nn.Module>>(state, Metrics.Of([.. metrics]));
     }
 
     /// <summary>

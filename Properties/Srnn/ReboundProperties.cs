@@ -83,6 +83,32 @@ public class ReboundProperties
         Assert.Contains("dimension must be 2", Assert.Throws<ArgumentException>(() => SymplecticRnn.Init(config with { Dimension = 3 }, 0, CPU)).Message);
     }
 
+    /// <summary>
+    /// With rebound-gate-init the gate starts at that value at every position, near walls too, so the first update
+    /// reports it as the mean gate; drawn like the other layers (0) it starts near 0.5. Out-of-range values are refused.
+    /// </summary>
+    [Theory]
+    [InlineData(0.05)]
+    [InlineData(0.2)]
+    public void The_rebound_gate_starts_where_it_is_set(double gamma0)
+    {
+        using var scope = NewDisposeScope();
+        var config = new SymplecticRnnConfig { Model = "hnet-rebound", Dimension = 2, Hidden = 8, Dt = 0.1, Device = "cpu" };
+        using var g = new Generator(3);
+        var states = ReferenceTrajectories.Generate(new HeavyBilliard(), 16, 10, 0.1, 1, g).to_type(ScalarType.Float32);
+        double FirstGate(SymplecticRnnConfig c)
+        {
+            using var state = SymplecticRnn.Init(c, 3, CPU);
+            var step = SymplecticRnn.Update(state, new TrajectoryBatch(states));
+            return step.Metrics["rebound_gate"];
+        }
+        Assert.Equal(gamma0, FirstGate(config with { ReboundGateInit = gamma0 }), 6);
+        Assert.InRange(FirstGate(config), 0.3, 0.7);
+        Assert.True(config.Validate().IsSuccess);
+        foreach (var bad in new[] { 1, -0.1 })
+            Assert.Contains("rebound-gate-init", string.Join("; ", (config with { ReboundGateInit = bad }).Validate().Match(_ => [], e => e.Select(x => x.Message))));
+    }
+
     /// <summary>The background image: 12 px walls of 1 around a 104 x 104 interior of 0 (App. A.3).</summary>
     [Fact]
     public void The_billiard_image_has_twelve_pixel_walls_around_the_interior()
