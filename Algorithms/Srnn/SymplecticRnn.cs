@@ -42,6 +42,9 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
     [Param("Adam learning rate (paper: 1e-3 chain, 3e-4 three-body)", Min = 1e-8, Max = 1)]
     public double LearningRate { get; init; } = 1e-3;
 
+    [Param("what the rnn / lstm baselines predict: residual (next state = current + linear readout of the hidden state), state (next state = linear readout, the paper code's RNN) or hidden (next state = the hidden state itself, the paper code's LSTM; needs hidden = 2 x dimension)", OneOf = ["residual", "state", "hidden"])]
+    public string BaselineOutput { get; init; } = "residual";
+
     [Param("clip the gradient's global norm at this value before each Adam step; 0 = off (paper: 0.25 for the vanilla RNN baseline)", Min = 0, Max = 1e6)]
     public double ClipNorm { get; init; }
 
@@ -100,7 +103,12 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
     };
 
     /// <summary>The paper's row name, e.g. "recurrent H-NET L-L".</summary>
-    public string RowName => Model is "rnn" or "lstm" ? Model.ToUpperInvariant() : Model == "hnet-rebound" ? $"{Training} H-NET + rebound module L-L"
+    public string RowName => Model is "rnn" or "lstm" ? Model.ToUpperInvariant() + BaselineOutput switch
+        {
+            "state" => ", readout of the hidden state as the prediction (the paper code's RNN)",
+            "hidden" => ", hidden state as the prediction (the paper code's LSTM)",
+            _ => "",
+        } : Model == "hnet-rebound" ? $"{Training} H-NET + rebound module L-L"
         : $"{Training} {(Model == "hnet" ? "H-NET" : "O-NET")} {Letter(IntegratorKind)}-{Letter(TestIntegratorKind)}";
 
     static char Letter(Integrator i) => i == Srnn.Integrator.Euler ? 'E' : 'L';
@@ -109,7 +117,9 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
     public EpochSchedule Schedule => new(PlateauPatience, PlateauFactor, EpochDecay, MinLearningRate / LearningRate);
 
     public Validation<Error, SymplecticRnnConfig> Validate() => ConfigRules.Check(this,
-        (MinLearningRate <= LearningRate, $"min-learning-rate {MinLearningRate} exceeds learning-rate {LearningRate}"));
+        (MinLearningRate <= LearningRate, $"min-learning-rate {MinLearningRate} exceeds learning-rate {LearningRate}"),
+        (BaselineOutput != "hidden" || Hidden == 2 * Dimension,
+            $"baseline-output=hidden makes the hidden state the predicted state, so hidden must be 2 x dimension = {2 * Dimension}, not {Hidden}"));
 }
 
 /// <summary>
@@ -141,12 +151,19 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
         return ModelState<SymplecticRnnConfig, nn.Module>.Create(config, network, random);
     }
 
+    static RecurrentBaseline.Output BaselineOutputKind(string name) => name switch
+    {
+        "state" => RecurrentBaseline.Output.State,
+        "hidden" => RecurrentBaseline.Output.Hidden,
+        _ => RecurrentBaseline.Output.Residual,
+    };
+
     static bool UsesWarmStarts(SymplecticRnnConfig c) => c.Iso == "train-and-test" && c.IsoWarmStart && c.Training == "recurrent" && c.IsoWindows > 0;
 
     static nn.Module Network(SymplecticRnnConfig c, Generator random, Device device) => c.Model switch
     {
         "onet" => new OdeNetwork(c.Dimension, c.Hidden, random, device, layers: c.Layers),
-        "rnn" or "lstm" => new RecurrentBaseline(c.Model == "lstm", c.Dimension, c.Hidden, random, device),
+        "rnn" or "lstm" => new RecurrentBaseline(c.Model == "lstm", c.Dimension, c.Hidden, random, device, output: BaselineOutputKind(c.BaselineOutput)),
         "hnet-rebound" when c.Dimension == 2 => new ReboundHamiltonianNetwork(c.Hidden, random, device, patches: c.ReboundInput == "patches", gateInit: c.ReboundGateInit),
         "hnet-rebound" => throw new ArgumentException($"the rebound module is built for the 2-D billiard: dimension must be 2, not {c.Dimension}"),
         _ => new HamiltonianNetwork(c.Dimension, c.Hidden, random, device, layers: c.Layers),

@@ -144,4 +144,42 @@ public class SrnnModelProperties
         Assert.True(unclipped > 1, $"the test needs a gradient norm above 1, got {unclipped}");
         Assert.InRange(NormAfterOneStep(0.25), 0.2499, 0.2501);
     }
+
+    /// <summary>
+    /// The baselines' three outputs, told apart with a readout of zero weights and bias b: residual adds b to the
+    /// current state at each step (z0 + t b), state predicts b itself, hidden predicts the cell's hidden state, which
+    /// an LSTM keeps in (-1, 1). hidden needs hidden = 2 x dimension, and says so.
+    /// </summary>
+    [Theory]
+    [InlineData("rnn")]
+    [InlineData("lstm")]
+    public void Baseline_outputs_are_residual_readout_or_hidden_state(string cell)
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(7);
+        var z0 = randn([3, 4], generator: g).mul(3);
+        var b = tensor(new float[] { 0.5f, -1, 2, 0.25f });
+        Tensor Roll(RecurrentBaseline.Output output)
+        {
+            using var model = new RecurrentBaseline(cell == "lstm", 2, output == RecurrentBaseline.Output.Hidden ? 4 : 8, g, CPU, output: output);
+            using (no_grad())
+                foreach (var (name, parameter) in model.named_parameters())
+                    if (name == "readout.weight") parameter.zero_();
+                    else if (name == "readout.bias") parameter.copy_(b);
+            using var _ = no_grad();
+            return model.Rollout(z0, 4, Integrator.Leapfrog, 0.1);
+        }
+        var residual = Roll(RecurrentBaseline.Output.Residual);
+        for (var t = 0; t < 4; t++) Assert.True(residual[t].sub(z0.add(b.mul(t))).abs().max().item<float>() < 1e-5, $"residual, state {t}");
+        var state = Roll(RecurrentBaseline.Output.State);
+        for (var t = 1; t < 4; t++) Assert.True(state[t].sub(b.expand(3, 4)).abs().max().item<float>() < 1e-6, $"state, state {t}");
+        var hidden = Roll(RecurrentBaseline.Output.Hidden);
+        Assert.True(hidden[0].eq(z0).all().item<bool>());
+        Assert.True(hidden.narrow(0, 1, 3).abs().max().item<float>() < 1, "a hidden state is a tanh's output");
+        Assert.Contains("hidden = 2 x dimension = 4, not 8",
+            Assert.Throws<ArgumentException>(() => new RecurrentBaseline(cell == "lstm", 2, 8, g, CPU, output: RecurrentBaseline.Output.Hidden)).Message);
+        var config = new SymplecticRnnConfig { Model = cell, Dimension = 2, Hidden = 8, BaselineOutput = "hidden" };
+        Assert.Contains("baseline-output=hidden", string.Join("; ", config.Validate().Match(_ => [], e => e.Select(x => x.Message))));
+        Assert.True((config with { Hidden = 4 }).Validate().IsSuccess);
+    }
 }
