@@ -10,7 +10,7 @@ public static class SrnnPaperNumbers
         ["single-step H-NET E-E"] = "7.24±0.64", ["single-step H-NET E-L"] = "3.32±0.89", ["single-step H-NET L-L"] = "3.36±0.67",
         ["recurrent O-NET E-E"] = "2.88±0.45", ["recurrent O-NET E-L"] = "4.12±0.41", ["recurrent O-NET L-L"] = "3.34±0.86",
         ["recurrent H-NET E-E"] = "7.58±0.63", ["recurrent H-NET E-L"] = "5.26±0.63", ["recurrent H-NET L-L"] = "2.37±0.87 (SRNN)",
-        ["RNN"] = "4.80±0.82", ["LSTM"] = "5.95±1.05",
+        ["RNN"] = "4.80±0.82", ["LSTM"] = "5.95±1.05", [SrnnTables.PaperRnnRow] = "4.80±0.82", [SrnnTables.PaperLstmRow] = "5.95±1.05",
     };
 
     /// <summary>Table 2: spring chain with ISO (recurrent training).</summary>
@@ -18,7 +18,7 @@ public static class SrnnPaperNumbers
     {
         ["recurrent O-NET E-E"] = "2.13±0.37", ["recurrent O-NET E-L"] = "3.59±0.50", ["recurrent O-NET L-L"] = "2.27±0.60",
         ["recurrent H-NET E-E"] = "6.26±0.60", ["recurrent H-NET E-L"] = "3.00±0.63", ["recurrent H-NET L-L"] = "1.45±0.32 (SRNN-ISO)",
-        ["RNN"] = "4.72±0.94", ["LSTM"] = "5.81±0.98",
+        ["RNN"] = "4.72±0.94", ["LSTM"] = "5.81±0.98", [SrnnTables.PaperRnnRow] = "4.72±0.94", [SrnnTables.PaperLstmRow] = "5.81±0.98",
     };
 
     /// <summary>Table 3: three-body, dt = 1, noiseless.</summary>

@@ -45,6 +45,12 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
     public const string CoverageRow = "recurrent H-NET L-L, windows of 50-state trajectories (not the paper's data)";
     public const string CoverageLstmRow = "LSTM, windows of 50-state trajectories (not the paper's data)";
 
+    /// <summary>The chain's baselines as the paper's code builds them (model.py): the RNN predicts a readout of its hidden
+    /// state, the LSTM (hidden size = state size) its hidden state itself; this library's RNN and LSTM rows add a readout
+    /// to the current state instead.</summary>
+    public const string PaperRnnRow = "RNN, readout as the prediction (the paper's code)";
+    public const string PaperLstmRow = "LSTM, 40 units, hidden state as the prediction (the paper's code)";
+
     /// <summary>A trained model and the rows it is tested in: (test integrator, row name).</summary>
     sealed record Trained(string Key, string[] Settings, (string TestIntegrator, string Row)[] Tests);
 
@@ -77,6 +83,11 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
         if (!baselines) yield break;
         foreach (var rnn in new[] { "rnn", "lstm" })
             yield return new(rnn, [$"model={rnn}", .. rnn == "rnn" ? new[] { "clip-norm=0.25" } : []], [("same", rnn.ToUpperInvariant())]);
+        if (coverage && !iso)
+        {
+            yield return new("rnn-paper-code", ["model=rnn", "clip-norm=0.25", "baseline-output=state"], [("same", PaperRnnRow)]);
+            yield return new("lstm-paper-code", ["model=lstm", "baseline-output=hidden", "hidden=40"], [("same", PaperLstmRow)]);
+        }
     }
 
     public async Task Run(ReproductionContext context, CancellationToken cancellation)
@@ -110,7 +121,7 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
             checkpoints[model.Key] = trained;
             foreach (var (testIntegrator, row) in model.Tests)
             {
-                var quickIso = table2 is not null && context.Quick && (row.StartsWith("recurrent", StringComparison.Ordinal) || model.Key is "rnn" or "lstm" or "lstm-states50");
+                var quickIso = table2 is not null && context.Quick && (row.StartsWith("recurrent", StringComparison.Ordinal) || model.Key is "rnn" or "lstm" or "lstm-states50" or "rnn-paper-code" or "lstm-paper-code");
                 var (plain, iso, searched) = Test(trained, testIntegrator, system, observed, truth, withIso: quickIso);
                 rows.Add([row, plain.Text, plain.Energy, table1.GetValueOrDefault(row, ""), Math.Round(seconds, 1)]);
                 if (quickIso) isoRows.Add([row, "test only", iso!.Text, searched!.Text, plain.Text, table2!.GetValueOrDefault(row, "")]);
