@@ -105,8 +105,8 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
     /// <summary>The paper's row name, e.g. "recurrent H-NET L-L".</summary>
     public string RowName => Model is "rnn" or "lstm" ? Model.ToUpperInvariant() + BaselineOutput switch
         {
-            "state" => ", readout of the hidden state as the prediction (the paper code's RNN)",
-            "hidden" => ", hidden state as the prediction (the paper code's LSTM)",
+            "state" => ", readout of the hidden state as the prediction (the form of the paper code's RNN)",
+            "hidden" => ", hidden state as the prediction (the form of the paper code's LSTM)",
             _ => "",
         } : Model == "hnet-rebound" ? $"{Training} H-NET + rebound module L-L"
         : $"{Training} {(Model == "hnet" ? "H-NET" : "O-NET")} {Letter(IntegratorKind)}-{Letter(TestIntegratorKind)}";
