@@ -18,9 +18,12 @@ public static class InitialStateOptimisation
     /// <paramref name="iterations"/> L-BFGS iterations (the paper: 10 in training), from <paramref name="start"/>
     /// (B x 2d; the paper's choice, the first observations, when null). With <paramref name="lineSearch"/> each
     /// direction is searched (<see cref="Lbfgs"/>); without it the steps are torch.optim.LBFGS's unit steps (<see cref="FixedStepLbfgs"/>).
+    /// With <paramref name="chunk"/> &gt; 0 the objective and its gradient are computed <paramref name="chunk"/>
+    /// trajectories at a time, so that a joint fit of every training window (the paper's per-epoch refit) never holds
+    /// the whole set's rollout graph; the fit is the same one, up to round-off.
     /// </summary>
     public static Tensor Fit(ITrajectoryModel model, Tensor observed, int iterations, Integrator integrator, double dt, Tensor? start = null,
-        bool lineSearch = false)
+        bool lineSearch = false, int chunk = 0)
     {
         if (observed.dim() != 3) throw new ArgumentException($"observations must be T x B x 2d, not of shape [{string.Join(", ", observed.shape)}]");
         if (iterations < 1) throw new ArgumentException($"L-BFGS iterations must be at least 1, not {iterations}");
@@ -32,7 +35,8 @@ public static class InitialStateOptimisation
             using var outer = NewDisposeScope();
             var target = observed.detach();
             var states = (int)observed.shape[0];
-            Tensor Objective(Tensor z) => nn.functional.mse_loss(model.Rollout(z, states, integrator, dt), target);
+            Tensor Whole(Tensor z) => nn.functional.mse_loss(model.Rollout(z, states, integrator, dt), target);
+            Func<Tensor, Tensor> Objective = chunk > 0 && observed.shape[1] > chunk ? z => InChunks(model, z, target, integrator, dt, chunk) : Whole;
             var fitted = lineSearch
                 ? Lbfgs.Minimize(Objective, start ?? observed[0], new Lbfgs.Options(Iterations: iterations)).Minimiser
                 : FixedStepLbfgs.Minimize(Objective, start ?? observed[0], iterations);
@@ -42,6 +46,33 @@ public static class InitialStateOptimisation
         {
             foreach (var w in weights) w.requires_grad_(true);
         }
+    }
+
+    /// <summary>
+    /// The trajectory MSE of rollouts from <paramref name="z"/> (B x 2d) against <paramref name="target"/>, summed
+    /// chunk by chunk (each chunk's graph freed before the next), returned as a tensor whose value is the MSE and whose
+    /// gradient with respect to <paramref name="z"/> is the accumulated one.
+    /// </summary>
+    static Tensor InChunks(ITrajectoryModel model, Tensor z, Tensor target, Integrator integrator, double dt, int chunk)
+    {
+        var (states, count) = ((int)target.shape[0], z.shape[0]);
+        var gradient = zeros_like(z);
+        var total = 0.0;
+        for (long first = 0; first < count; first += chunk)
+        {
+            using var scope = NewDisposeScope();
+            var length = Math.Min(chunk, count - first);
+            var piece = z.narrow(0, first, length).detach().requires_grad_(true);
+            var error = model.Rollout(piece, states, integrator, dt).sub(target.narrow(1, first, length));
+            var sum = error.mul(error).sum();
+            var pieceGradient = autograd.grad([sum], [piece])[0];
+            using (no_grad()) gradient.narrow(0, first, length).copy_(pieceGradient);
+            total += sum.to_type(ScalarType.Float64).item<double>();
+        }
+        using Scalar scale = 1.0 / target.numel(), mean = total / target.numel(); // per-call values, held for the calls (see Scalars)
+        // linear - linear.detach() is exactly 0 with gradient `gradient * scale`; adding the MSE gives both.
+        var linear = z.mul(gradient.mul(scale)).sum();
+        return linear.sub(linear.detach()).add(mean);
     }
 
     /// <summary>The trajectory MSE of the rollout from <paramref name="z0"/> against <paramref name="observed"/>.</summary>

@@ -69,6 +69,9 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
     [Param("training-time ISO keeps each training window's fitted z0 and starts its next fit there (the paper's warm starts; recurrent training only)")]
     public bool IsoWarmStart { get; init; } = true;
 
+    [Param("when training-time ISO fits: per-batch (each batch's z0 just before its step) or per-epoch (every training window's z0 jointly, one L-BFGS run after each epoch, as the paper's code; batches then start from the kept fits)", OneOf = ["per-batch", "per-epoch"])]
+    public string IsoRefit { get; init; } = "per-batch";
+
     [Param("training windows whose fitted z0 are kept for warm starts; 0 = the recipe's (set from the data)", Min = 0, Max = 100000000)]
     public long IsoWindows { get; init; }
 
@@ -118,15 +121,19 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
 
     public Validation<Error, SymplecticRnnConfig> Validate() => ConfigRules.Check(this,
         (MinLearningRate <= LearningRate, $"min-learning-rate {MinLearningRate} exceeds learning-rate {LearningRate}"),
+        (IsoRefit != "per-epoch" || (Iso == "train-and-test" && Training == "recurrent" && IsoWarmStart),
+            $"iso-refit=per-epoch refits the kept z0 of every training window, so it needs iso=train-and-test, training=recurrent and iso-warm-start=true, not iso={Iso}, training={Training}, iso-warm-start={IsoWarmStart}"),
         (BaselineOutput != "hidden" || Hidden == 2 * Dimension,
             $"baseline-output=hidden makes the hidden state the predicted state, so hidden must be 2 x dimension = {2 * Dimension}, not {Hidden}"));
 }
 
 /// <summary>
 /// Observed trajectories, T x B x 2d with z = [p, q], and, when they are training windows, their indices in the
-/// training set (B, int64), which training-time ISO uses to keep each window's fitted z0 between epochs.
+/// training set (B, int64), which training-time ISO uses to keep each window's fitted z0 between epochs. With
+/// iso-refit=per-epoch the batch that closes an epoch also carries every training window (T x N x 2d, borrowed from
+/// the data stage, not disposed with the batch) for the joint refit.
 /// </summary>
-public sealed record TrajectoryBatch(Tensor States, Tensor? Windows = null) : IDisposable
+public sealed record TrajectoryBatch(Tensor States, Tensor? Windows = null, Tensor? TrainingSet = null) : IDisposable
 {
     public void Dispose()
     {
@@ -175,7 +182,9 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
     /// <summary>
     /// One Adam step on the trajectory MSE. Recurrent: one rollout from the first state over the whole window.
     /// Single-step: every consecutive pair of the window is a length-2 trajectory. With training-time ISO (after
-    /// iso-after steps) the rollouts start from each window's L-BFGS-fitted z0 instead of its noisy first state.
+    /// iso-after steps) the rollouts start from each window's L-BFGS-fitted z0 instead of its noisy first state: fitted
+    /// just before the step (iso-refit=per-batch), or kept from the joint refit of every window that follows each
+    /// epoch's last step (per-epoch, the paper's code).
     /// </summary>
     public static Step<ModelState<SymplecticRnnConfig, nn.Module>> Update(ModelState<SymplecticRnnConfig, nn.Module> state, TrajectoryBatch batch)
     {
@@ -191,8 +200,9 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
             var (t, width) = (states.shape[0], states.shape[2]);
             states = stack([states.narrow(0, 0, t - 1).reshape(-1, width), states.narrow(0, 1, t - 1).reshape(-1, width)]);
         }
-        var start = config.Iso == "train-and-test" && state.Adam.Steps >= config.IsoAfter
-            ? FitTrainingStarts(state, states, batch.Windows)
+        var perEpoch = config.IsoRefit == "per-epoch";
+        var start = perEpoch ? KeptStarts(state, states, batch.Windows)
+            : config.Iso == "train-and-test" && state.Adam.Steps >= config.IsoAfter ? FitTrainingStarts(state, states, batch.Windows)
             : states[0];
         var parameters = state.Model.parameters().ToList();
         foreach (var p in parameters) p.grad = null;
@@ -212,6 +222,9 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
         state.Schedule.Observe(schedule, lossValue, config.EpochSteps > 0 && state.Adam.Steps % config.EpochSteps == 0);
         var metrics = new List<(string, double)> { ("loss", lossValue) };
         if (schedule.Enabled) metrics.Add(("learning_rate", learningRate));
+        if (perEpoch && state.Adam.Steps >= config.IsoAfter && config.EpochSteps > 0 && state.Adam.Steps % config.EpochSteps == 0)
+            metrics.Add(("iso_refit_change", RefitAll(state, batch.TrainingSet
+                ?? throw new ArgumentException("iso-refit=per-epoch needs the batch that closes each epoch to carry the training set (TrajectoryBatch.TrainingSet; the SRNN recipes send it)"))));
         // The mean rebound gate shows whether the module learns to stay off away from walls.
         if (gate is not null) metrics.Add(("rebound_gate", gate.item<float>()));
         return new Step<ModelState<SymplecticRnnConfig, nn.Module>>(state, Metrics.Of([.. metrics]));
@@ -228,16 +241,56 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
         var model = Model(state);
         if (!UsesWarmStarts(config) || windows is null)
             return InitialStateOptimisation.Fit(model, states, config.IsoIterations, config.IntegratorKind, config.Dt, lineSearch: config.IsoLineSearch);
-        var table = state.Model.named_buffers().Single(b => b.name == WarmStarts).buffer;
-        var (lowest, highest) = (windows.min().item<long>(), windows.max().item<long>());
-        if (lowest < 0 || highest >= table.shape[0])
-            throw new ArgumentException($"window indices must lie in [0, {table.shape[0]}) (iso-windows), got {lowest} to {highest}");
+        var table = KeptTable(state, windows);
         var previous = table.index_select(0, windows);
         var known = previous.isnan().any(1, keepdim: true).logical_not();
         var fitted = InitialStateOptimisation.Fit(model, states, config.IsoIterations, config.IntegratorKind, config.Dt,
             where(known, previous, states[0]), config.IsoLineSearch);
         using (no_grad()) table.index_copy_(0, windows, fitted);
         return fitted;
+    }
+
+    /// <summary>The kept fits of the batch's windows (per-epoch refits), the noisy first observations where there is none yet.</summary>
+    static Tensor KeptStarts(ModelState<SymplecticRnnConfig, nn.Module> state, Tensor states, Tensor? windows)
+    {
+        if (windows is null) throw new ArgumentException("iso-refit=per-epoch needs the batch's window indices (TrajectoryBatch.Windows)");
+        var table = KeptTable(state, windows);
+        var previous = table.index_select(0, windows);
+        return where(previous.isnan().any(1, keepdim: true).logical_not(), previous, states[0]);
+    }
+
+    /// <summary>
+    /// The paper code's training-time ISO: after an epoch, one L-BFGS run on the z0 of every training window jointly
+    /// (the MSE over the whole set), from the kept fits (the noisy first observations the first time), computed in
+    /// chunks of <see cref="RefitChunk"/> windows. Returns the mean |change| of z0, the number the paper's code prints.
+    /// </summary>
+    static double RefitAll(ModelState<SymplecticRnnConfig, nn.Module> state, Tensor all)
+    {
+        var config = state.Config;
+        var table = Kept(state);
+        if (all.dim() != 3 || all.shape[1] != table.shape[0] || all.shape[2] != table.shape[1])
+            throw new ArgumentException($"the training set must be T x {table.shape[0]} (iso-windows) x {table.shape[1]}, not [{string.Join(", ", all.shape)}]");
+        var from = where(table.isnan().any(1, keepdim: true).logical_not(), table, all[0]);
+        var fitted = InitialStateOptimisation.Fit(Model(state), all, config.IsoIterations, config.IntegratorKind, config.Dt, from, config.IsoLineSearch, RefitChunk);
+        using (no_grad()) table.copy_(fitted);
+        return fitted.sub(from).abs().mean().to_type(ScalarType.Float64).item<double>();
+    }
+
+    /// <summary>Windows per rollout graph in the joint refit: bounds its memory (41,000 windows x 2,048 units at once would need tens of GB).</summary>
+    const int RefitChunk = 1024;
+
+    /// <summary>The kept z0 of every training window (a buffer of the network).</summary>
+    static Tensor Kept(ModelState<SymplecticRnnConfig, nn.Module> state) =>
+        state.Model.named_buffers().SingleOrDefault(b => b.name == WarmStarts).buffer
+        ?? throw new ArgumentException("training-time ISO keeps one z0 per training window, so iso-windows must be set (the recipes set it from the data)");
+
+    static Tensor KeptTable(ModelState<SymplecticRnnConfig, nn.Module> state, Tensor windows)
+    {
+        var table = Kept(state);
+        var (lowest, highest) = (windows.min().item<long>(), windows.max().item<long>());
+        if (lowest < 0 || highest >= table.shape[0])
+            throw new ArgumentException($"window indices must lie in [0, {table.shape[0]}) (iso-windows), got {lowest} to {highest}");
+        return table;
     }
 
     /// <summary>

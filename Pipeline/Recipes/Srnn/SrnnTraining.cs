@@ -27,7 +27,9 @@ static class SrnnTraining
             for (var step = plan.StartStep + 1; step <= plan.LastStep; step++)
             {
                 var rows = shuffler.Rows(step - 1).to(device);
-                yield return new TrajectoryBatch(train.index_select(1, rows), rows);
+                // The per-epoch ISO refit fits every window after the epoch's last step, so that batch carries them all.
+                var closesEpoch = config.IsoRefit == "per-epoch" && step % config.EpochSteps == 0;
+                yield return new TrajectoryBatch(train.index_select(1, rows), rows, closesEpoch ? train : null);
             }
         }
 
