@@ -75,6 +75,25 @@ public static class InitialStateOptimisation
         return linear.sub(linear.detach()).add(mean);
     }
 
+    /// <summary>
+    /// The trajectory MSE of each rollout from <paramref name="z0"/> (B x 2d) against <paramref name="observed"/>
+    /// (T x B x 2d), B values as float64, computed <paramref name="chunk"/> trajectories at a time.
+    /// </summary>
+    public static Tensor Losses(ITrajectoryModel model, Tensor z0, Tensor observed, Integrator integrator, double dt, int chunk)
+    {
+        var count = z0.shape[0];
+        var losses = zeros(count, dtype: ScalarType.Float64, device: z0.device);
+        for (long first = 0; first < count; first += chunk)
+        {
+            using var scope = NewDisposeScope();
+            using var enabled = enable_grad();
+            var length = Math.Min(chunk, count - first);
+            var error = model.Rollout(z0.narrow(0, first, length).detach(), (int)observed.shape[0], integrator, dt).detach().sub(observed.narrow(1, first, length));
+            using (no_grad()) losses.narrow(0, first, length).copy_(error.mul(error).mean([0, 2]).to_type(ScalarType.Float64));
+        }
+        return losses;
+    }
+
     /// <summary>The trajectory MSE of the rollout from <paramref name="z0"/> against <paramref name="observed"/>.</summary>
     public static double Loss(ITrajectoryModel model, Tensor z0, Tensor observed, Integrator integrator, double dt)
     {

@@ -1,3 +1,4 @@
+using Pipeline.Algorithms.Core;
 using Pipeline.Algorithms.Optim;
 using Pipeline.Algorithms.Srnn;
 using Pipeline.Recipes;
@@ -63,14 +64,17 @@ public class IsoPerEpochRefitTests
         }
         Assert.True(kept.isnan().all().item<bool>(), "nothing is fitted before the epoch ends");
 
+        Metrics refit;
         using (var second = Batch(all, [3, 4, 5], closesEpoch: true))
-        {
-            var metrics = SymplecticRnn.Update(state, second).Metrics;
-            Assert.True(metrics["iso_refit_change"] > 0);
-        }
+            refit = SymplecticRnn.Update(state, second).Metrics;
         // The refit is one joint L-BFGS run from the noisy first observations with the network after the step.
         var expected = InitialStateOptimisation.Fit(SymplecticRnn.Model(state), all, 2, Integrator.Leapfrog, 0.1, all[0]);
         Assert.Equal(expected.data<float>().ToArray(), kept.data<float>().ToArray());
+        Assert.Equal(expected.sub(all[0]).abs().mean().item<float>(), refit["iso_refit_change"], 5);
+        Assert.True(refit["iso_refit_change"] > 0);
+        Assert.Equal(InitialStateOptimisation.Loss(SymplecticRnn.Model(state), all[0], all, Integrator.Leapfrog, 0.1), refit["iso_refit_loss_before"], 5);
+        Assert.Equal(InitialStateOptimisation.Loss(SymplecticRnn.Model(state), expected, all, Integrator.Leapfrog, 0.1), refit["iso_refit_loss_after"], 5);
+        Assert.True(refit["iso_refit_worst_after"] >= refit["iso_refit_loss_after"]);
 
         // The next epoch's batches start from the kept fits, not from their noisy first states.
         var rows = tensor(new long[] { 0, 1, 2 });
