@@ -138,7 +138,7 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
             foreach (var model in Models(iso: true))
             {
                 // The paper code's training-time ISO: every window's z0 refitted jointly after each epoch from the first
-                // 10% on, by a line-searched L-BFGS (scipy's L-BFGS-B there; fixed unit steps wander on the joint problem, docs/SRNN.md).
+                // 10% on, by a line-searched L-BFGS (scipy's L-BFGS-B there; fixed unit steps barely move on the joint problem, docs/SRNN.md).
                 var (trained, _) = await Train(context, recipe, model, sizes, "table2",
                     ["iso=train-and-test", "iso-refit=per-epoch", "iso-line-search=true", $"iso-after={sizes.Steps / 10}"], cancellation);
                 if (cancellation.IsCancellationRequested) return;
