@@ -78,7 +78,7 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
     [Param("L-BFGS iterations per initial state fit (paper: 10)", Min = 1, Max = 1000)]
     public int IsoIterations { get; init; } = 10;
 
-    [Param("ISO's L-BFGS searches along each direction (backtracking Armijo, like scipy's L-BFGS-B in the paper's code) instead of torch.optim.LBFGS's fixed unit step (FixedStepLbfgs)")]
+    [Param("ISO's L-BFGS searches along each direction (backtracking Armijo, like scipy's L-BFGS-B in the paper's code) instead of torch.optim.LBFGS's fixed unit step (FixedStepLbfgs); set it for training-time ISO, where the fixed steps fit poorly (docs/SRNN.md)")]
     public bool IsoLineSearch { get; init; }
 
     [Param("training steps before training-time ISO starts (paper: the first 10% of training)", Min = 0, Max = 100000000)]
