@@ -242,10 +242,8 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
         if (!UsesWarmStarts(config) || windows is null)
             return InitialStateOptimisation.Fit(model, states, config.IsoIterations, config.IntegratorKind, config.Dt, lineSearch: config.IsoLineSearch);
         var table = KeptTable(state, windows);
-        var previous = table.index_select(0, windows);
-        var known = previous.isnan().any(1, keepdim: true).logical_not();
         var fitted = InitialStateOptimisation.Fit(model, states, config.IsoIterations, config.IntegratorKind, config.Dt,
-            where(known, previous, states[0]), config.IsoLineSearch);
+            KeptOrObserved(table.index_select(0, windows), states[0]), config.IsoLineSearch);
         using (no_grad()) table.index_copy_(0, windows, fitted);
         return fitted;
     }
@@ -254,17 +252,17 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
     static Tensor KeptStarts(ModelState<SymplecticRnnConfig, nn.Module> state, Tensor states, Tensor? windows)
     {
         if (windows is null) throw new ArgumentException("iso-refit=per-epoch needs the batch's window indices (TrajectoryBatch.Windows)");
-        var table = KeptTable(state, windows);
-        var previous = table.index_select(0, windows);
-        return where(previous.isnan().any(1, keepdim: true).logical_not(), previous, states[0]);
+        return KeptOrObserved(KeptTable(state, windows).index_select(0, windows), states[0]);
     }
+
+    /// <summary>Each row's kept z0, or its noisy first observation where it has none yet (NaN).</summary>
+    static Tensor KeptOrObserved(Tensor kept, Tensor observed) => where(kept.isnan().any(1, keepdim: true).logical_not(), kept, observed);
 
     /// <summary>
     /// The paper code's training-time ISO: after an epoch, one L-BFGS run on the z0 of every training window jointly
     /// (the MSE over the whole set), from the kept fits (the noisy first observations the first time), computed in
     /// chunks of <see cref="RefitChunk"/> windows. Reports the mean |change| of z0 (what the paper's code prints) and
-    /// the windows' trajectory MSE before and after (mean, and the worst window's), since one joint run can improve
-    /// the total while it spoils some windows.
+    /// the windows' trajectory MSE before and after (mean, and the worst window's after).
     /// </summary>
     static (string, double)[] RefitAll(ModelState<SymplecticRnnConfig, nn.Module> state, Tensor all)
     {
@@ -273,7 +271,7 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
         if (all.dim() != 3 || all.shape[1] != table.shape[0] || all.shape[2] != table.shape[1])
             throw new ArgumentException($"the training set must be T x {table.shape[0]} (iso-windows) x {table.shape[1]}, not [{string.Join(", ", all.shape)}]");
         var model = Model(state);
-        var from = where(table.isnan().any(1, keepdim: true).logical_not(), table, all[0]);
+        var from = KeptOrObserved(table, all[0]);
         var before = InitialStateOptimisation.Losses(model, from, all, config.IntegratorKind, config.Dt, RefitChunk);
         var fitted = InitialStateOptimisation.Fit(model, all, config.IsoIterations, config.IntegratorKind, config.Dt, from, config.IsoLineSearch, RefitChunk);
         var after = InitialStateOptimisation.Losses(model, fitted, all, config.IntegratorKind, config.Dt, RefitChunk);
@@ -288,7 +286,7 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
         ];
     }
 
-    /// <summary>Windows per rollout graph in the joint refit: bounds its memory (41,000 windows x 2,048 units at once would need tens of GB).</summary>
+    /// <summary>Windows per rollout graph in the joint refit: bounds its memory (at 41,000 windows and 2,048 units one graph would hold 336 MB per hidden activation per step).</summary>
     const int RefitChunk = 1024;
 
     /// <summary>The kept z0 of every training window (a buffer of the network).</summary>
