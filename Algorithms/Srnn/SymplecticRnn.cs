@@ -219,10 +219,11 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
         var learningRate = config.LearningRate * (schedule.Enabled ? state.Schedule.Scale : 1); // a run resumed with the schedule off uses the base rate
         Optim.Adam.Update(new AdamConfig(learningRate), state.Adam, parameters);
         var lossValue = loss.item<float>();
-        state.Schedule.Observe(schedule, lossValue, config.EpochSteps > 0 && state.Adam.Steps % config.EpochSteps == 0);
+        var epochEnded = config.EpochSteps > 0 && state.Adam.Steps % config.EpochSteps == 0;
+        state.Schedule.Observe(schedule, lossValue, epochEnded);
         var metrics = new List<(string, double)> { ("loss", lossValue) };
         if (schedule.Enabled) metrics.Add(("learning_rate", learningRate));
-        if (perEpoch && state.Adam.Steps >= config.IsoAfter && config.EpochSteps > 0 && state.Adam.Steps % config.EpochSteps == 0)
+        if (perEpoch && epochEnded && state.Adam.Steps >= config.IsoAfter)
             metrics.AddRange(RefitAll(state, batch.TrainingSet
                 ?? throw new ArgumentException("iso-refit=per-epoch needs the batch that closes each epoch to carry the training set (TrajectoryBatch.TrainingSet; the SRNN recipes send it)")));
         // The mean rebound gate shows whether the module learns to stay off away from walls.
