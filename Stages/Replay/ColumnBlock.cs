@@ -72,6 +72,20 @@ public class ColumnBlock
         for (var c = 0; c < arrays.Length; c++) source.Raw(c, from, 1).CopyTo(Raw(c, to, 1));
     }
 
+    /// <summary>
+    /// Copies <paramref name="count"/> consecutive items of <paramref name="source"/> from <paramref name="from"/> into
+    /// consecutive items of this block from <paramref name="to"/>: one copy per column, with streaming stores when
+    /// <paramref name="streaming"/> (see <see cref="StreamingCopy"/>).
+    /// </summary>
+    internal void CopyItems(ColumnBlock source, int from, int to, int count, bool streaming)
+    {
+        for (var c = 0; c < arrays.Length; c++)
+        {
+            if (streaming) StreamingCopy.Copy(source.Raw(c, from, count), Raw(c, to, count));
+            else source.Raw(c, from, count).CopyTo(Raw(c, to, count));
+        }
+    }
+
     T[] Typed<T>(int column, ElementType expected)
     {
         var spec = Layout.Columns[column];

@@ -29,6 +29,7 @@ public sealed partial class ReplayTable
     readonly bool[] deferred; // removed while pinned: freed by the last unpin
     readonly RateLimiter limiter;
     readonly ReplayRandom random;
+    readonly bool streamingInserts; // a table larger than the cache: inserts bypass it (StreamingCopy)
     int freeCount, deferredCount, size, oldest = -1, newest = -1;
     long insertions, skippedUpdates;
 
@@ -52,9 +53,13 @@ public sealed partial class ReplayTable
         Array.Fill(slotKey, -1);
         limiter = new RateLimiter(options.RateLimiter);
         random = new ReplayRandom(options.Seed);
+        streamingInserts = options.Layout.ItemBytes * capacity >= StreamingCopy.MinimumTableBytes;
     }
 
     public TableOptions Options { get; }
+
+    /// <summary>Whether inserts copy with streaming stores (a table of at least <see cref="StreamingCopy.MinimumTableBytes"/>).</summary>
+    internal bool StreamsInserts => streamingInserts;
 
     public ItemLayout Layout => Options.Layout;
 
@@ -155,6 +160,7 @@ public sealed partial class ReplayTable
         var n = limiter.InsertsAllowed(batch.Count - start);
         int low = int.MaxValue, high = -1;
         var inserted = 0;
+        int runFrom = start, runSlot = -1, runLength = 0; // batch items going to consecutive slots, copied in one go
         for (var i = start; i < start + n; i++)
         {
             // The oldest makes room and its slot is reused at once (the new leaf replaces it below). A full table
@@ -168,7 +174,12 @@ public sealed partial class ReplayTable
             if (freeCount == 0) break; // every free slot awaits its readers' unpin, which wakes the waiting inserters
             var slot = free[--freeCount];
             inserted++;
-            storage.CopyItem(batch, i, slot);
+            if (runLength > 0 && slot == runSlot + runLength) runLength++;
+            else
+            {
+                CopyRun(batch, runFrom, runSlot, runLength);
+                (runFrom, runSlot, runLength) = (i, slot, 1);
+            }
             slotKey[slot] = insertions++ * Options.Capacity + slot;
             slotTimesSampled[slot] = 0;
             slotPriority[slot] = batch.Priorities[i];
@@ -182,6 +193,7 @@ public sealed partial class ReplayTable
             newest = slot;
             limiter.Inserts++;
         }
+        CopyRun(batch, runFrom, runSlot, runLength);
         // One pass over the ancestors of the batch's slots when they are close together (Fifo reuse makes them
         // consecutive), instead of a walk per item; scattered slots (a wrap-around, holes) get a walk each.
         if (inserted == 0) return 0;
@@ -189,6 +201,11 @@ public sealed partial class ReplayTable
         else
             for (int slot = newest, k = 0; k < inserted; slot = older[slot], k++) tree.Set(slot, tree[slot]);
         return inserted;
+    }
+
+    void CopyRun(ItemBatch batch, int from, int slot, int count)
+    {
+        if (count > 0) storage.CopyItems(batch, from, slot, count, streamingInserts);
     }
 
     /// <summary>Draws up to the batch's capacity while the limiter allows and pins the drawn slots; returns the count and the size drawn from.</summary>
