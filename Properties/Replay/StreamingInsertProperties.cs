@@ -58,7 +58,7 @@ public class StreamingInsertProperties
             }
             Assert.Equal(batch.Count, table.TryInsert(batch));
             table.TrySample(drawn); // deletes what it draws (max times sampled 1): free slots out of insertion order
-            for (var i = 0; i < drawn.Count; i++) Assert.True(HasFrameOfItsId(drawn, i));
+            for (var i = 0; i < drawn.Count; i++) Assert.True(HasFrameOfItsId(drawn, i) && IsInsertNumber(drawn.Keys[i], drawn, i, capacity));
         }
         var into = new SampleBatch(Frames, 1);
         var keys = table.Keys();
@@ -66,9 +66,12 @@ public class StreamingInsertProperties
         foreach (var key in keys)
         {
             Assert.True(table.TryRead(key, into, 0, out _));
-            Assert.True(HasFrameOfItsId(into, 0), $"key {key}");
+            Assert.True(HasFrameOfItsId(into, 0) && IsInsertNumber(key, into, 0, capacity), $"key {key}");
         }
     }
+
+    /// <summary>Ids count inserts here, and a key is insert number x capacity + slot: the item is the one inserted there, not an older or a neighbouring one.</summary>
+    static bool IsInsertNumber(long key, ColumnBlock block, int i, int capacity) => key / capacity == block.Item<int>(0, i)[0];
 
     /// <summary>
     /// Three producers stream into the large table through its Dataflow writer while a consumer samples (deleting
