@@ -8,7 +8,8 @@ namespace Pipeline.Stages.Replay;
 /// being read into the cache. For a table much larger than the cache, an insert's destination is cold and is not read
 /// again soon (sampling draws from the whole table), so an ordinary copy pays a read of every line it overwrites and
 /// evicts useful lines; streaming saves that traffic (64 Atari items into consecutive slots of a 353 MB array: 35-40
-/// GB/s, against 20-21 item by item and 22-24 as one ordinary copy; docs/PERFORMANCE.md). Falls back to an ordinary copy where AVX is missing.
+/// GB/s, against 20-21 item by item and 22-24 as one ordinary copy; docs/PERFORMANCE.md). Falls back to an
+/// ordinary copy where AVX is missing.
 /// </summary>
 static class StreamingCopy
 {
