@@ -67,10 +67,7 @@ public class ColumnBlock
     }
 
     /// <summary>Copies item <paramref name="from"/> of <paramref name="source"/> into item <paramref name="to"/> of this block.</summary>
-    internal void CopyItem(ColumnBlock source, int from, int to)
-    {
-        for (var c = 0; c < arrays.Length; c++) source.Raw(c, from, 1).CopyTo(Raw(c, to, 1));
-    }
+    internal void CopyItem(ColumnBlock source, int from, int to) => CopyItems(source, from, to, 1, streaming: false);
 
     /// <summary>
     /// Copies <paramref name="count"/> consecutive items of <paramref name="source"/> from <paramref name="from"/> into

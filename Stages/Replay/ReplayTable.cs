@@ -29,7 +29,6 @@ public sealed partial class ReplayTable
     readonly bool[] deferred; // removed while pinned: freed by the last unpin
     readonly RateLimiter limiter;
     readonly ReplayRandom random;
-    readonly bool streamingInserts; // a table larger than the cache: inserts bypass it (StreamingCopy)
     int freeCount, deferredCount, size, oldest = -1, newest = -1;
     long insertions, skippedUpdates;
 
@@ -53,13 +52,13 @@ public sealed partial class ReplayTable
         Array.Fill(slotKey, -1);
         limiter = new RateLimiter(options.RateLimiter);
         random = new ReplayRandom(options.Seed);
-        streamingInserts = options.Layout.ItemBytes * capacity >= StreamingCopy.MinimumTableBytes;
+        StreamsInserts = options.Layout.ItemBytes * capacity >= StreamingCopy.MinimumTableBytes;
     }
 
     public TableOptions Options { get; }
 
-    /// <summary>Whether inserts copy with streaming stores (a table of at least <see cref="StreamingCopy.MinimumTableBytes"/>).</summary>
-    internal bool StreamsInserts => streamingInserts;
+    /// <summary>Whether inserts copy with streaming stores: a table of at least <see cref="StreamingCopy.MinimumTableBytes"/>, larger than the cache.</summary>
+    internal bool StreamsInserts { get; }
 
     public ItemLayout Layout => Options.Layout;
 
@@ -205,7 +204,7 @@ public sealed partial class ReplayTable
 
     void CopyRun(ItemBatch batch, int from, int slot, int count)
     {
-        if (count > 0) storage.CopyItems(batch, from, slot, count, streamingInserts);
+        if (count > 0) storage.CopyItems(batch, from, slot, count, StreamsInserts);
     }
 
     /// <summary>Draws up to the batch's capacity while the limiter allows and pins the drawn slots; returns the count and the size drawn from.</summary>
