@@ -81,18 +81,21 @@ public static class NguCommand
         var keypoints = new Option<bool>("--keypoints") { Description = "the embedding torso with spatial soft-argmax keypoints (embedding-keypoints=true)" };
         var keypointsOnly = new Option<bool>("--keypoints-only") { Description = "the embedding torso of keypoints alone (embedding-keypoints-only=true)" };
         var sharpness = new Option<double>("--sharpness") { Description = "with --keypoints or --keypoints-only: the soft-argmax's starting inverse temperature", DefaultValueFactory = _ => Torso.InitialSharpness };
+        var adamEpsilon = new Option<double>("--adam-epsilon") { Description = "Adam's epsilon (the recipe's: Table 6's 1e-4)", DefaultValueFactory = _ => NguRecipes.DiscoDefaults.AdamEpsilon };
+        var stride = new Option<int>("--stride") { Description = "the second convolution's stride (the recipe's 2; the paper's 1)", DefaultValueFactory = _ => NguRecipes.DiscoDefaults.TorsoStride };
         var probe = new Command("inverse-dynamics",
-            "Train the Disco recipe's embedding network by inverse dynamics on random legal walks and print its loss and accuracy on unseen transitions") { updates, staticWalls, probeSeed, rooms, keypoints, keypointsOnly, sharpness };
+            "Train the Disco recipe's embedding network by inverse dynamics on random legal walks and print its loss and accuracy on unseen transitions")
+            { updates, staticWalls, probeSeed, rooms, keypoints, keypointsOnly, sharpness, adamEpsilon, stride };
         probe.SetAction(parse =>
         {
             configureThreads(parse.GetValue(threads));
-            if (parse.GetValue(updates) < 1 || parse.GetValue(rooms) is < 2 or > 100)
+            if (parse.GetValue(updates) < 1 || parse.GetValue(rooms) is < 2 or > 100 || parse.GetValue(adamEpsilon) is not (> 0 and < 1) || parse.GetValue(stride) is < 1 or > 4)
             {
-                Console.Error.WriteLine("error: --updates must be at least 1 and --rooms between 2 and 100");
+                Console.Error.WriteLine("error: --updates must be at least 1, --rooms between 2 and 100, --adam-epsilon in (0, 1) and --stride between 1 and 4");
                 return 2;
             }
             var config = NguRecipes.DiscoDefaults with { EmbeddingKeypoints = parse.GetValue(keypoints), EmbeddingKeypointsOnly = parse.GetValue(keypointsOnly),
-                EmbeddingKeypointSharpness = parse.GetValue(sharpness) };
+                EmbeddingKeypointSharpness = parse.GetValue(sharpness), AdamEpsilon = parse.GetValue(adamEpsilon), TorsoStride = parse.GetValue(stride) };
             var points = InverseDynamicsProbe.Run(config, parse.GetValue(updates), 16, 10, parse.GetValue(staticWalls), parse.GetValue(probeSeed),
                 parse.GetValue(rooms));
             foreach (var window in InverseDynamicsProbe.Windows(points))

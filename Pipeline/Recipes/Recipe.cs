@@ -26,6 +26,13 @@ public sealed class Recipe<TConfig, TData>(
     public string Paper { get; } = paper;
     public long DefaultSteps { get; } = defaultSteps;
     public bool RunsOnCluster { get; init; }
+
+    /// <summary>
+    /// Fills in what the data settings determine (NGU: the networks' observation shape and action count, from the
+    /// environment), so that config.json records the config that runs. The hash stays over the bound config: the data
+    /// settings it is resolved from are hashed already, and runs written before this hook resume unchanged.
+    /// </summary>
+    public Func<TConfig, TData, TConfig>? Resolve { get; init; }
     public TConfig Defaults { get; } = defaults;
     public TData DataDefaults { get; } = dataDefaults;
 
@@ -59,7 +66,8 @@ public sealed class Recipe<TConfig, TData>(
         var c = config.IfFail(_ => Defaults);
         var d = data.IfFail(_ => DataDefaults);
         var s = settings.IfFail(_ => new RunSettings());
-        return Success<Error, PreparedRun>(new PreparedRun(Name, c, d, s, assignments, seed, steps, Hash(c, d, seed), plan => build(c, d, plan)));
+        var recorded = Resolve is null ? c : Resolve(c, d);
+        return Success<Error, PreparedRun>(new PreparedRun(Name, recorded, d, s, assignments, seed, steps, Hash(c, d, seed), plan => build(c, d, plan)));
     }
 
     string Hash(TConfig config, TData data, int seed)

@@ -41,6 +41,7 @@ public static class NguRecipes
         Paper, DeepSeaDefaults, new NguAgentConfig { Environment = "deep-sea", Size = 10, Copies = 64, SamplesPerInsert = 0.15, EpisodesPerReport = 512, EvaluateEvery = 500 }, 3000, NguAgent.Build)
     {
         RunsOnCluster = true,
+        Resolve = NguAgent.WithEnvironmentSpec,
     };
 
     public static IRecipe Disco() => new Recipe<NguConfig, NguAgentConfig>(
@@ -49,5 +50,6 @@ public static class NguRecipes
         Paper, DiscoDefaults, new NguAgentConfig { Environment = "disco-maze", Size = 10, MinReplay = 100, SamplesPerInsert = 0.25, CountDistinctObservations = false, EvaluateEvery = 500 }, 3000, NguAgent.Build)
     {
         RunsOnCluster = true,
+        Resolve = NguAgent.WithEnvironmentSpec,
     };
 }
