@@ -89,11 +89,15 @@ public static class NguCommand
         probe.SetAction(parse =>
         {
             configureThreads(parse.GetValue(threads));
-            if (parse.GetValue(updates) < 1 || parse.GetValue(rooms) is < 2 or > 100 || parse.GetValue(adamEpsilon) is not (> 0 and < 1) || parse.GetValue(stride) is < 1 or > 4)
-            {
-                Console.Error.WriteLine("error: --updates must be at least 1, --rooms between 2 and 100, --adam-epsilon in (0, 1) and --stride between 1 and 4");
-                return 2;
-            }
+            string?[] problems =
+            [
+                parse.GetValue(updates) < 1 ? $"--updates {parse.GetValue(updates)} must be at least 1" : null,
+                parse.GetValue(rooms) is < 2 or > 100 ? $"--rooms {parse.GetValue(rooms)} must be between 2 and 100" : null,
+                parse.GetValue(adamEpsilon) is not (> 0 and < 1) ? $"--adam-epsilon {parse.GetValue(adamEpsilon)} must be in (0, 1)" : null,
+                parse.GetValue(stride) is < 1 or > 4 ? $"--stride {parse.GetValue(stride)} must be between 1 and 4" : null,
+            ];
+            foreach (var problem in problems.OfType<string>()) Console.Error.WriteLine($"error: {problem}");
+            if (problems.Any(p => p is not null)) return 2;
             var config = NguRecipes.DiscoDefaults with { EmbeddingKeypoints = parse.GetValue(keypoints), EmbeddingKeypointsOnly = parse.GetValue(keypointsOnly),
                 EmbeddingKeypointSharpness = parse.GetValue(sharpness), AdamEpsilon = parse.GetValue(adamEpsilon), TorsoStride = parse.GetValue(stride) };
             var points = InverseDynamicsProbe.Run(config, parse.GetValue(updates), 16, 10, parse.GetValue(staticWalls), parse.GetValue(probeSeed),
