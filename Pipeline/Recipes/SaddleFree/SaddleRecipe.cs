@@ -1,18 +1,9 @@
-using LanguageExt;
-using LanguageExt.Common;
 using Pipeline.Algorithms.SaddleFree.Saddles;
 using Pipeline.Stages.Graph;
 using Pipeline.Stages.Training;
-using static LanguageExt.Prelude;
 using static TorchSharp.torch;
 
 namespace Pipeline.Recipes.SaddleFree;
-
-/// <summary>A recipe whose data are part of its problem: no data keys.</summary>
-public sealed record NoDataConfig : Algorithms.Core.IConfig<NoDataConfig>
-{
-    public Validation<Error, NoDataConfig> Validate() => Success<Error, NoDataConfig>(this);
-}
 
 /// <summary>
 /// <c>saddle-toy</c>: one optimizer (gd, msgd, adam, sfn, newton; exact, krylov or lanczos-h2) on one saddle problem,
@@ -23,16 +14,16 @@ public static class SaddleRecipe
 {
     public const string Paper = "Dauphin et al. 2014 (saddle-free Newton), sections 4-6; Arjovsky 2015 (saddle-free Hessian-free)";
 
-    public static Recipe<SaddleDescentConfig, NoDataConfig> Create() => new(
+    public static Recipe<SaddleDescentConfig, NoData> Create() => new(
         "saddle-toy",
         "gradient descent, damped Newton and saddle-free Newton (exact, Krylov, Hessian-free) started near a saddle",
         Paper,
         new SaddleDescentConfig(),
-        new NoDataConfig(),
+        new NoData(),
         defaultSteps: 30,
         Build);
 
-    static Flow<RunEvent> Build(SaddleDescentConfig config, NoDataConfig data, RunPlan plan)
+    static Flow<RunEvent> Build(SaddleDescentConfig config, NoData data, RunPlan plan)
     {
         var trainer = AlgorithmTraining.Stage<SaddleDescent, SaddleDescentConfig, SaddleDescentState, long>("saddle-descent", config, plan, CPU);
         return Graph.From(Source.Range("steps", plan.StartStep + 1, plan.LastStep - plan.StartStep)).Via(trainer.ToStage());
