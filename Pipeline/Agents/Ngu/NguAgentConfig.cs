@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LanguageExt;
 using LanguageExt.Common;
 using Pipeline.Algorithms.Core;
@@ -17,6 +18,11 @@ public sealed record NguAgentConfig : IConfig<NguAgentConfig>
 
     [Param("DeepSea size N, or rooms per side of the Disco/key-door mazes (grid side 2n + 1)", Min = 1, Max = 1000)]
     public int Size { get; init; } = 10;
+
+    // Omitted from the config hash while 0, so runs written before the key existed keep their hash and resume.
+    [Param("steps before an episode is truncated; 0: the environment's own (Disco 500, key-door 300, MountainCar 1000; DeepSea's episodes are N steps by construction and refuse it)", Min = 0, Max = 1_000_000)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int MaxSteps { get; init; }
 
     [Param("environment copies acting at once (NGU: 256 actors)", Min = 1, Max = 100000)]
     public int Copies { get; init; } = 16;
@@ -83,14 +89,15 @@ public sealed record NguAgentConfig : IConfig<NguAgentConfig>
 
     public Validation<Error, NguAgentConfig> Validate() => ConfigRules.Check(this,
         (ActorGroups <= Copies, $"actor-groups ({ActorGroups}) cannot exceed copies ({Copies})"),
-        (MinReplay <= ReplayCapacity, $"min-replay ({MinReplay}) cannot exceed replay-capacity ({ReplayCapacity})"));
+        (MinReplay <= ReplayCapacity, $"min-replay ({MinReplay}) cannot exceed replay-capacity ({ReplayCapacity})"),
+        (MaxSteps == 0 || Environment != "deep-sea", $"max-steps ({MaxSteps}) does not apply to deep-sea, whose episodes are size steps long; leave it 0"));
 
     /// <summary>One group's vectorised environment: <paramref name="count"/> copies numbered from <paramref name="firstCopy"/>.</summary>
     public IVectorEnvironment CreateEnvironment(int count, int firstCopy) => Environment switch
     {
         "deep-sea" => new DeepSea(new DeepSeaConfig { Size = Size }, count, firstCopy),
-        "disco-maze" => new DiscoMaze(new DiscoMazeConfig { Rooms = Size }, count, firstCopy),
-        "key-door-maze" => new KeyDoorMaze(new KeyDoorMazeConfig { Rooms = Size }, count, firstCopy),
-        _ => new SparseMountainCar(new SparseMountainCarConfig(), count, firstCopy),
+        "disco-maze" => new DiscoMaze(MaxSteps == 0 ? new DiscoMazeConfig { Rooms = Size } : new DiscoMazeConfig { Rooms = Size, MaxSteps = MaxSteps }, count, firstCopy),
+        "key-door-maze" => new KeyDoorMaze(MaxSteps == 0 ? new KeyDoorMazeConfig { Rooms = Size } : new KeyDoorMazeConfig { Rooms = Size, MaxSteps = MaxSteps }, count, firstCopy),
+        _ => new SparseMountainCar(MaxSteps == 0 ? new SparseMountainCarConfig() : new SparseMountainCarConfig { MaxSteps = MaxSteps }, count, firstCopy),
     };
 }
