@@ -36,19 +36,20 @@ public static class ReplayFlows
     /// <summary>
     /// Sample batches drawn with <see cref="ReplayTable.SampleAsync"/> into buffers rented from <paramref name="pool"/>;
     /// whoever consumes a batch disposes it, which returns it to the pool. Ends after <paramref name="batches"/>
-    /// (never, when null) or when the run stops.
+    /// (never, when null) or when the run stops. Batches are flexible (at least one item) unless
+    /// <paramref name="full"/>, when every batch holds the pool's batch size (<see cref="ReplayTable.SampleAsync"/>).
     /// </summary>
-    public static Source<SampleBatch> Samples(this ReplayTable table, BatchPool<SampleBatch> pool, long? batches = null, string name = "replay samples") =>
-        Source.From(name, cancellation => Draw(table, pool, batches, cancellation));
+    public static Source<SampleBatch> Samples(this ReplayTable table, BatchPool<SampleBatch> pool, long? batches = null, string name = "replay samples", bool full = false) =>
+        Source.From(name, cancellation => Draw(table, pool, batches, full, cancellation));
 
-    static async IAsyncEnumerable<SampleBatch> Draw(ReplayTable table, BatchPool<SampleBatch> pool, long? batches, [EnumeratorCancellation] CancellationToken cancellation)
+    static async IAsyncEnumerable<SampleBatch> Draw(ReplayTable table, BatchPool<SampleBatch> pool, long? batches, bool full, [EnumeratorCancellation] CancellationToken cancellation)
     {
         for (var i = 0L; batches is null || i < batches; i++)
         {
             var batch = pool.Rent();
             try
             {
-                await table.SampleAsync(batch, null, cancellation).ConfigureAwait(false);
+                await table.SampleAsync(batch, null, cancellation, full).ConfigureAwait(false);
             }
             catch
             {

@@ -32,17 +32,20 @@ public sealed partial class ReplayTable
     /// <summary>
     /// Reverb's SampleFlexibleBatch: waits (at most <paramref name="timeout"/>) until one sample is allowed, then takes
     /// items while the rate limiter allows and the batch has room. Returns the number sampled (at least 1).
+    /// With <paramref name="full"/> it waits until the limiter allows the whole batch and always fills it (a learner's
+    /// fixed batch size, as the sharded client samples); a limiter whose band can never allow that many is refused.
     /// </summary>
-    public async ValueTask<int> SampleAsync(SampleBatch batch, TimeSpan? timeout = null, CancellationToken cancellation = default)
+    public async ValueTask<int> SampleAsync(SampleBatch batch, TimeSpan? timeout = null, CancellationToken cancellation = default, bool full = false)
     {
         CheckLayout(batch.Layout);
+        if (full) CheckFullBatchesPossible(batch.Capacity);
         while (true)
         {
             Task wake;
             int n, held;
             lock (gate)
             {
-                (n, held) = SelectLocked(batch);
+                (n, held) = full && !CanSampleWhole(batch.Capacity) ? (0, size) : SelectLocked(batch);
                 if (n > 0) WakeAll();
                 wake = n > 0 ? Task.CompletedTask : Wait();
             }
@@ -53,6 +56,20 @@ public sealed partial class ReplayTable
             }
             await Blocked(wake, timeout, "sampling", cancellation).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Whether a whole batch may be drawn now; with MaxTimesSampled the items must last through it.</summary>
+    bool CanSampleWhole(int capacity) =>
+        limiter.CanSample(capacity) && (Options.MaxTimesSampled > 0 ? size >= capacity : size > 0);
+
+    void CheckFullBatchesPossible(int capacity)
+    {
+        var limits = Options.RateLimiter;
+        if (limits.MaxDiff - limits.MinDiff < capacity)
+            throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"a full batch of {capacity} can never be allowed: the rate limiter's band max_diff - min_diff = {limits.MaxDiff - limits.MinDiff:R} is narrower than the batch ({limits}); widen its error buffer to at least half the batch"));
+        if (Options.MaxTimesSampled > 0 && Options.Capacity < capacity)
+            throw new ArgumentException($"a full batch of {capacity} can never be drawn from a table of capacity {Options.Capacity} whose items leave after {Options.MaxTimesSampled} sample(s)");
     }
 
     int PinnedOldest() => size == Options.Capacity && oldest >= 0 && pins[oldest] > 0 ? 1 : 0;

@@ -24,6 +24,9 @@ public static class NguAgent
     public static Flow<RunEvent> Build(NguConfig algorithm, NguAgentConfig agent, RunPlan plan)
     {
         var config = WithEnvironmentSpec(algorithm, agent);
+        // The learner waits for whole batches; a band narrower than one batch would wait for ever.
+        if (2 * agent.RateErrorBuffer < config.BatchSize)
+            throw new ArgumentException($"rate-error-buffer ({agent.RateErrorBuffer}) must be at least half of batch-size ({config.BatchSize}): the learner samples whole batches");
         var device = Devices.Resolve(config.Device);
         var layout = NguSequences.Layout(config);
         var table = NguReplay.Create(config, agent, layout, plan);
@@ -39,7 +42,12 @@ public static class NguAgent
         var learner = Graph.From(samples)
             .Via(Stage.Map("sequences to tensors", (SampleBatch sample) =>
             {
-                using (sample) return (Batch: NguSequences.ToBatch(config, layout, sample, device), Keys: sample.Keys[..sample.Count]);
+                using (sample)
+                {
+                    if (sample.Count != config.BatchSize)
+                        throw new InvalidOperationException($"the learner's batch holds {sample.Count} sequences, not batch-size {config.BatchSize}");
+                    return (Batch: NguSequences.ToBatch(config, layout, sample, device), Keys: sample.Keys[..sample.Count]);
+                }
             }))
             .Via<RunEvent>(Train.Stage<(SequenceBatch Batch, long[] Keys), NguLearnerState>("learner",
                     () => plan.Resume is { } payload

@@ -113,7 +113,7 @@ public abstract class NguReplay
 
         public override ITargetBlock<ItemBatch> Writer(int capacity, CancellationToken cancellation) => table.Writer(capacity, cancellation: cancellation);
 
-        public override Source<SampleBatch> Samples(BatchPool<SampleBatch> pool, long batches) => table.Samples(pool, batches);
+        public override Source<SampleBatch> Samples(BatchPool<SampleBatch> pool, long batches) => table.Samples(pool, batches, full: true);
 
         public override void UpdatePriorities(long[] keys, double[] priorities) => table.UpdatePriorities(keys, priorities);
 
