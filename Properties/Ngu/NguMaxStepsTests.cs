@@ -53,8 +53,8 @@ public class NguMaxStepsTests
     public void Leaving_max_steps_0_keeps_the_hash_a_run_had_before_the_key_existed()
     {
         // Recorded by a run of the build before max-steps (run ngu-deepsea --set environment=sparse-mountain-car
-        // --set intrinsic=none --set evaluate-every=100 --steps 200).
-        string[] settings = ["environment=sparse-mountain-car", "intrinsic=none", "evaluate-every=100"];
+        // --set intrinsic=none --set evaluate-every=100 --steps 200), whose samples-per-insert default was 0.15.
+        string[] settings = ["environment=sparse-mountain-car", "intrinsic=none", "evaluate-every=100", "samples-per-insert=0.15"];
         Assert.Equal("504b381d0e391e36", Prepare(settings).ConfigHash);
         Assert.Equal("504b381d0e391e36", Prepare([.. settings, "max-steps=0"]).ConfigHash);
         Assert.NotEqual("504b381d0e391e36", Prepare([.. settings, "max-steps=200"]).ConfigHash);

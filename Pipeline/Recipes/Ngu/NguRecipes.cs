@@ -12,7 +12,8 @@ public static class NguRecipes
     /// Small-scale settings for short episodes on 2 cores: one policy (NGU(N=1), as the Disco Maze experiment), small
     /// networks, one sequence per DeepSea(10) episode (N steps, no burn-in, auxiliary losses on every transition, since
     /// the paper's "last 5 steps" of long Atari sequences would leave the first rows of a short episode untrained),
-    /// the Disco Maze learning rate, a short target period.
+    /// the Disco Maze learning rate, a short target period. The recipe samples each sequence 0.8 times on average, R2D2's
+    /// replay ratio (it was 0.15 while the learner trained on flexible batches, which held about 7 sequences instead of 32).
     /// </summary>
     public static NguConfig DeepSeaDefaults { get; } = new()
     {
@@ -38,7 +39,7 @@ public static class NguRecipes
     public static IRecipe DeepSea() => new Recipe<NguConfig, NguAgentConfig>(
         "ngu-deepsea",
         "NGU (or --set intrinsic=none for R2D2, intrinsic=random-embedding) on DeepSea(N): reward only at the far corner",
-        Paper, DeepSeaDefaults, new NguAgentConfig { Environment = "deep-sea", Size = 10, Copies = 64, SamplesPerInsert = 0.15, EpisodesPerReport = 512, EvaluateEvery = 500 }, 3000, NguAgent.Build)
+        Paper, DeepSeaDefaults, new NguAgentConfig { Environment = "deep-sea", Size = 10, Copies = 64, SamplesPerInsert = 0.8, EpisodesPerReport = 512, EvaluateEvery = 500 }, 3000, NguAgent.Build)
     {
         RunsOnCluster = true,
         Resolve = NguAgent.WithEnvironmentSpec,

@@ -19,7 +19,7 @@ public sealed class DeepSeaExploration : IReproduction
         int[] sizes = context.Quick ? [6, 8] : [6, 8, 10, 12];
         var steps = context.Quick ? 1000L : 3000L;
         context.Report.Text($"Every agent: {steps} learner updates, 64 environment copies in 2 groups with Ape-X exploration epsilons " +
-            "(0.4 to 0.4^8), one sequence per episode (length N, no burn-in), samples per insert 0.15 (the recipe's defaults), one seed. A run " +
+            "(0.4 to 0.4^8), one sequence per episode (length N, no burn-in), batches of 32 sequences, each sequence sampled 0.8 times on average (the recipe's defaults, R2D2's replay ratio), one seed. A run " +
             "'finds' the reward when its actors were rewarded at least 4 times as often as uniformly random actions would be (episodes x 2^-N). " +
             "NGU(N=1) has no exploitative policy: once the corner is familiar its novelty fades and the agent explores elsewhere, so the " +
             "rewarded fraction of the last quarter can fall again. 'first rewarded episode' counts episodes over all copies. 'epsilon 0' " +
