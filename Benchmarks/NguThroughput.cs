@@ -24,7 +24,7 @@ public static class NguThroughput
     {
         var (defaults, agent) = recipe == "ngu-disco"
             ? (NguRecipes.DiscoDefaults, new NguAgentConfig { Environment = "disco-maze", Size = 10, Copies = 16, SamplesPerInsert = 0.25 })
-            : (NguRecipes.DeepSeaDefaults, new NguAgentConfig { Environment = "deep-sea", Size = 10, Copies = 64, SamplesPerInsert = 0.15 });
+            : (NguRecipes.DeepSeaDefaults, new NguAgentConfig { Environment = "deep-sea", Size = 10, Copies = 64, SamplesPerInsert = 0.8 });
         var config = NguAgent.WithEnvironmentSpec(defaults, agent);
         Console.WriteLine($"{recipe}: {agent.Environment}, {agent.Copies} copies in {agent.ActorGroups} groups, batch {config.BatchSize} x {config.SequenceLength} steps");
         var environment = EnvironmentAlone(agent, seconds);
@@ -130,7 +130,8 @@ public static class NguThroughput
         var layout = NguSequences.Layout(config);
         using var state = NguLearner.Init(config, 0, CPU);
         using var sample = new SampleBatch(layout.Items, config.BatchSize);
-        table.TrySample(sample);
+        if (table.TrySample(sample) != config.BatchSize)
+            throw new InvalidOperationException($"the learner-alone batch holds {sample.Count} sequences, not {config.BatchSize}");
         using var batch = NguSequences.ToBatch(config, layout, sample, CPU);
         NguLearner.Update(state, batch);
         var clock = Stopwatch.StartNew();
