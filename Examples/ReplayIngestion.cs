@@ -42,7 +42,7 @@ public static class ReplayIngestion
         using var stopLearner = new CancellationTokenSource();
         var batches = 0;
         var samples = BatchPool.Samples(sequences.Items, batchSize: 32);
-        var learning = Graph.From(table.Samples(samples))
+        var learning = Graph.From(table.Samples(samples, full: true)) // a learner trains on whole batches
             .To(Sink.ForEach<SampleBatch>("learner", batch =>
             {
                 using (batch) Learn(table, sequences, batch);

@@ -56,5 +56,6 @@ public class ReplayGraphTests
         var diff = result.Inserted * 2.0 - result.Sampled;
         Assert.InRange(diff, 2 * 50 - 200, 2 * 50 + 200); // the limiter's band: spi·min_size ± error_buffer
         Assert.True(result.LearnerBatches > 0);
+        Assert.Equal(result.LearnerBatches * 32L, result.Sampled); // whole batches only
     }
 }
