@@ -46,7 +46,10 @@ public class FullBatchProperties
         var error = await Assert.ThrowsAsync<ArgumentException>(async () =>
             await table.SampleAsync(new SampleBatch(ReplayFixtures.Layout, 7), TimeSpan.FromSeconds(1), full: true));
         Assert.Contains("a full batch of 7 can never be allowed", error.Message);
-        Assert.Equal(1, await SampleOneFullAfterInserting(Table(), 1));
+        // A batch exactly as wide as the band is allowed once inserts * spi - 6 reaches min_diff: 10 inserts.
+        var widest = Table();
+        Insert(widest, 0, 10);
+        Assert.Equal(6, await widest.SampleAsync(new SampleBatch(ReplayFixtures.Layout, 6), TimeSpan.FromSeconds(10), full: true));
     }
 
     [Fact]
@@ -62,11 +65,5 @@ public class FullBatchProperties
         Assert.False(waiting.IsCompleted); // two items could give only two of the three samples
         Insert(table, 2, 1);
         Assert.Equal(3, await waiting);
-    }
-
-    static async Task<int> SampleOneFullAfterInserting(ReplayTable table, int batch)
-    {
-        Insert(table, 0, 4);
-        return await table.SampleAsync(new SampleBatch(ReplayFixtures.Layout, batch), TimeSpan.FromSeconds(10), full: true);
     }
 }
