@@ -25,6 +25,9 @@ public sealed class HamiltonianNetwork : nn.Module<Tensor, Tensor, Tensor>, ISep
 
     public Tensor Energy(Tensor p, Tensor q) => kinetic.call(p).add(potential.call(q)).squeeze(1);
 
+    /// <summary>The learned potential V(q) per row, B: the part of the energy that depends on the positions.</summary>
+    public Tensor Potential(Tensor q) => potential.call(q).squeeze(1);
+
     static Tensor Gradient(Sequential f, Tensor x)
     {
         var input = x.requires_grad ? x : x.detach().requires_grad_();

@@ -81,6 +81,9 @@ public sealed class ReboundHamiltonianNetwork : nn.Module<Tensor, Tensor>, ITraj
     /// <summary>The learned energy of z = [p, q] (B x 4).</summary>
     public override Tensor forward(Tensor z) => hamiltonian.Energy(z.narrow(1, 0, 2), z.narrow(1, 2, 2));
 
+    /// <summary>The H-NET's learned potential V(q) per row (B x 2 positions): where the walls would be if it learned them as forces.</summary>
+    public Tensor Potential(Tensor q) => hamiltonian.Potential(q);
+
     public Tensor Rollout(Tensor z0, int states, Integrator integrator, double dt) => RolloutWithGate(z0, states, dt).Trajectory;
 
     /// <summary>The trajectory and the mean gate |gamma| over its steps (the L1 penalty's value).</summary>

@@ -39,6 +39,27 @@ public class SrnnModelProperties
     }
 
     /// <summary>Any O-NET is integrated like the H-NET: the trajectory has T states, state 0 the given one, and Euler and leapfrog differ.</summary>
+    /// <summary>
+    /// Potential(q) is the energy's position part: H(p, q) - V(q) does not depend on q, for the H-NET and for the
+    /// rebound model's H-NET (what the billiard's learned-potential figure reads; float64).
+    /// </summary>
+    [Property(MaxTest = 5)]
+    public bool Potential_is_the_part_of_the_energy_that_depends_on_the_positions(ushort seed)
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(seed);
+        using var h = new HamiltonianNetwork(2, 16, g, CPU, ScalarType.Float64);
+        using var rebound = new ReboundHamiltonianNetwork(8, g, CPU, ScalarType.Float64, patches: false);
+        var p = randn([1, 2], dtype: ScalarType.Float64, generator: g).expand(4, 2);
+        var q = rand([4, 2], dtype: ScalarType.Float64, generator: g);
+        using var _ = no_grad();
+        double Spread(Tensor kinetic) => kinetic.max().item<double>() - kinetic.min().item<double>();
+        var plain = Spread(h.Energy(p, q).sub(h.Potential(q)));
+        var withModule = Spread(rebound.forward(cat([p, q], 1)).sub(rebound.Potential(q)));
+        // The potential itself does vary with q, so a Potential that read the kinetic network would fail.
+        return plain < 1e-12 && withModule < 1e-12 && Spread(h.Potential(q)) > 1e-6;
+    }
+
     [Fact]
     public void Onet_trajectories_have_the_srnn_layout()
     {

@@ -153,6 +153,7 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
             context.Report.Table(new ReportTable("table2", "Test error with ISO (paper: Table 2)",
                 ["row", "ISO", "test error with ISO", "with ISO, line-searched L-BFGS at test", "same model without ISO", "paper (ISO)"], isoRows));
         Figures(context, checkpoints, system, observed, truth, data);
+        if (rebound && system is HeavyBilliard billiard) LearnedPotential.Report(context, checkpoints, billiard);
     }
 
     static async Task<((SymplecticRnnConfig, byte[]) Trained, double Seconds)> Train(ReproductionContext context, IRecipe recipe, Trained model, Sizes sizes,
