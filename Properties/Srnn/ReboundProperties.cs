@@ -109,6 +109,41 @@ public class ReboundProperties
             Assert.Contains("rebound-gate-init", string.Join("; ", (config with { ReboundGateInit = bad }).Validate().Match(_ => [], e => e.Select(x => x.Message))));
     }
 
+    /// <summary>
+    /// The billiard's wall metric reads an H-NET whose potential is made (nearly) linear, V = a q_x + b q_y through one
+    /// tanh unit of tiny weight: with a = 0, b = g it is the truth, so every wall and the middle read 0; a slope across
+    /// the box reads -0.48 a at the left wall and +0.48 a at the right, a wrong gravity b reads (b - g)(q - 1/2) at the
+    /// floor and the ceiling (float64).
+    /// </summary>
+    [Theory]
+    [InlineData(0.0, 1.0)]
+    [InlineData(0.7, 1.0)]
+    [InlineData(0.0, 1.5)]
+    [InlineData(-0.3, 0.4)]
+    public void The_wall_potential_of_a_linear_potential_is_its_departure_from_gravity(double a, double b)
+    {
+        using var scope = NewDisposeScope();
+        using var g = new Generator(5);
+        using var h = new HamiltonianNetwork(2, 1, g, CPU, ScalarType.Float64);
+        const double tiny = 1e-5;
+        using (no_grad())
+        {
+            var potential = h.named_parameters().Where(x => x.name.StartsWith("potential", StringComparison.Ordinal)).ToDictionary(x => x.name, x => x.parameter);
+            potential["potential.0.weight"].copy_(tensor(new[] { a * tiny, b * tiny }, [1, 2], dtype: ScalarType.Float64));
+            potential["potential.0.bias"].zero_();
+            potential["potential.2.weight"].fill_(1 / tiny);
+            potential["potential.2.bias"].fill_(3.0);
+        }
+        const double gravity = 1.0;
+        var wall = Pipeline.Recipes.Srnn.BilliardPotential.Measure(h, gravity);
+        const double inset = Pipeline.Recipes.Srnn.BilliardPotential.WallInset;
+        Assert.Equal(a * (inset - 0.5), wall.Left, 1e-6);
+        Assert.Equal(a * (0.5 - inset), wall.Right, 1e-6);
+        Assert.Equal((b - gravity) * (inset - 0.5), wall.Floor, 1e-6);
+        Assert.Equal((b - gravity) * (0.5 - inset), wall.Ceiling, 1e-6);
+        Assert.Equal(0.3 * Math.Max(Math.Abs(a), Math.Abs(b - gravity)), wall.Middle, 1e-6);
+    }
+
     /// <summary>The background image: 12 px walls of 1 around a 104 x 104 interior of 0 (App. A.3).</summary>
     [Fact]
     public void The_billiard_image_has_twelve_pixel_walls_around_the_interior()

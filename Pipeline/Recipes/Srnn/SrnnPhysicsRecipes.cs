@@ -63,7 +63,8 @@ public static class SrnnPhysicsRecipes
 
     /// <summary>
     /// The tables' test error (mean and std over test trajectories), the mean relative error of the true energy along
-    /// the predicted rollouts, and the same errors with ISO when it is on.
+    /// the predicted rollouts, and the same errors with ISO when it is on; on the billiard, for an H-NET, the learned
+    /// potential's excess at the walls (mean over the four) and its largest error over the middle of the box.
     /// </summary>
     static Metrics Evaluate(ModelState<SymplecticRnnConfig, torch.nn.Module> state, IReferenceSystem system, torch.Tensor observed, torch.Tensor truth)
     {
@@ -77,6 +78,13 @@ public static class SrnnPhysicsRecipes
             values.Add(($"{prefix}test_error", errors.Average()));
             values.Add(($"{prefix}test_error_std", Std(errors)));
             values.Add(($"{prefix}energy_error", EnergyError(system, predicted, truth)));
+        }
+        // The billiard's H-NETs: how far the walls are learned as forces (docs/SRNN.md, "Heavy billiard").
+        if (system is HeavyBilliard billiard && BilliardPotential.Has(state.Model))
+        {
+            var wall = BilliardPotential.Measure(state.Model, billiard.Gravity);
+            values.Add(("wall_potential", wall.Walls));
+            values.Add(("middle_potential_error", wall.Middle));
         }
         return Metrics.Of([.. values]);
     }
