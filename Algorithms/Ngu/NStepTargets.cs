@@ -7,9 +7,11 @@ namespace Pipeline.Algorithms.Ngu;
 /// R2D2's n-step double-Q targets over a sequence (R2D2 section 2.3; irm_ngu.md 2.10):
 /// y_t = h( sum_{k&lt;n} gamma^k r_{t+k} + gamma^n h^-1(Q(s_{t+n}, a*; theta-)) ), a* chosen by the online network,
 /// for every step t of the sequence. Rewards after a termination are not summed and a terminated target does not
-/// bootstrap, so the last steps of an episode get targets too; a target whose bootstrap step lies beyond the sequence
-/// or in its padding without a termination (a time-limit truncation) cannot be formed and is not valid (the step is
-/// trained in the next, overlapping sequence).
+/// bootstrap, so the last steps of an episode get targets too. A window that runs past the sequence's last real step
+/// e without a termination (the sequence ends mid-episode, or its episode was truncated) is shortened to bootstrap
+/// from e, as rlax's truncated n-step returns do: y_t = h( sum_{k&lt;e-t} gamma^k r_{t+k} + gamma^(e-t) h^-1(Q(s_e, a*)) ).
+/// Only e itself then has no target; the agent makes sequences overlap so that the next sequence trains it
+/// (NguAgent's check). Otherwise the last n steps of every sequence that ends mid-episode would never be trained.
 /// </summary>
 public static class NStepTargets
 {
@@ -41,10 +43,26 @@ public static class NStepTargets
             power = power.mul(discount);
         }
         var bootstrapMask = m.narrow(1, n, length);
-        var targets = rescale(sum.add(alive.mul(bootstrapMask).mul(power).mul(unscale(q.narrow(1, n, length)))));
-        // Valid: a real step whose target either terminated within n steps or has its bootstrap step.
-        var valid = mask.mul(alive.mul(bootstrapMask.neg().add(Scalars.Of(1))).neg().add(Scalars.Of(1)));
-        return (targets.MoveToOuterDisposeScope(), valid.MoveToOuterDisposeScope());
+        var full = sum.add(alive.mul(bootstrapMask).mul(power).mul(unscale(q.narrow(1, n, length))));
+        // Formable in full: a real step whose target either terminated within n steps or has its bootstrap step.
+        var missing = alive.mul(bootstrapMask.neg().add(Scalars.Of(1)));
+        var valid = mask.mul(missing.neg().add(Scalars.Of(1)));
+        // Otherwise no termination lies between t and the last real step e (padding never terminates), so a real step
+        // before e bootstraps from e instead: e - t < n steps of reward, then gamma^(e - t) Q(s_e).
+        var last = mask.sum(1, keepdim: true).sub(Scalars.Of(1)).clamp_min(Scalars.Of(0)).to_type(ScalarType.Int64);
+        var toLast = last.sub(arange(length, device: mask.device).unsqueeze(0)).to_type(rewards.dtype);
+        var truncate = mask.mul(missing).mul(toLast.gt(Scalars.Of(0)).to_type(rewards.dtype));
+        var partial = zeros_like(rewards);
+        var discountK = ones_like(discount);
+        for (var k = 0; k < n; k++)
+        {
+            partial = partial.add(discountK.mul(r.narrow(1, k, length)).mul(toLast.gt(Scalars.Of(k)).to_type(rewards.dtype)));
+            discountK = discountK.mul(discount);
+        }
+        var lastValue = unscale(bootstrap).gather(1, last);
+        var shortened = partial.add(discount.pow(toLast.clamp_min(Scalars.Of(0))).mul(lastValue));
+        var targets = rescale(full.mul(truncate.neg().add(Scalars.Of(1))).add(shortened.mul(truncate)));
+        return (targets.MoveToOuterDisposeScope(), valid.add(truncate).MoveToOuterDisposeScope());
     }
 
     /// <summary>R2D2's sequence priority eta max_t |td_t| + (1 - eta) mean_t |td_t| over the valid steps, [B].</summary>

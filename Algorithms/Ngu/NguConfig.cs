@@ -59,8 +59,10 @@ public sealed record NguConfig : IConfig<NguConfig>
     [Param("sequences per learner batch (Table 6)", Min = 1, Max = 4096)]
     public int BatchSize { get; init; } = 64;
 
-    [Param("steps per replayed sequence, burn-in included (Table 6 trace length)", Min = 2, Max = 10000)]
-    public int SequenceLength { get; init; } = 80;
+    // Table 6's trace length 80 with R2D2's burn-in of 40 inside it, plus one step that only bootstraps the last trained
+    // step: sequences 40 apart then train every step of a long episode once (NguAgent.Problems refuses gaps).
+    [Param("steps per replayed sequence: burn-in, trained steps, and one last step that only bootstraps (Table 6 trace length 80, plus 1)", Min = 2, Max = 10000)]
+    public int SequenceLength { get; init; } = 81;
 
     [Param("steps between the starts of adjacent sequences; overlap = sequence-length - replay-period (Table 6)", Min = 1, Max = 10000)]
     public int ReplayPeriod { get; init; } = 40;

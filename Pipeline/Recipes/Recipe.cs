@@ -33,6 +33,9 @@ public sealed class Recipe<TConfig, TData>(
     /// settings it is resolved from are hashed already, and runs written before this hook resume unchanged.
     /// </summary>
     public Func<TConfig, TData, TConfig>? Resolve { get; init; }
+
+    /// <summary>Problems that only the two sections together show (each valid alone), reported with the others before any work.</summary>
+    public Func<TConfig, TData, IEnumerable<string>>? CrossCheck { get; init; }
     public TConfig Defaults { get; } = defaults;
     public TData DataDefaults { get; } = dataDefaults;
 
@@ -66,6 +69,7 @@ public sealed class Recipe<TConfig, TData>(
         var c = config.IfFail(_ => Defaults);
         var d = data.IfFail(_ => DataDefaults);
         var s = settings.IfFail(_ => new RunSettings());
+        if (CrossCheck?.Invoke(c, d).Select(Error.New).ToList() is { Count: > 0 } crossed) return Fail<Error, PreparedRun>(crossed.ToSeq());
         var recorded = Resolve is null ? c : Resolve(c, d);
         return Success<Error, PreparedRun>(new PreparedRun(Name, recorded, d, s, assignments, seed, steps, Hash(c, d, seed), plan => build(c, d, plan)));
     }

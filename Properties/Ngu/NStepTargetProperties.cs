@@ -19,9 +19,10 @@ public class NStepTargetProperties
         var bootstrap = Row(10, 20, 30, 40, 50);
         var gamma = tensor(new[] { 0.5 }, dtype: ScalarType.Float64);
         var (targets, valid) = NStepTargets.Compute(rewards, zeros, mask, gamma, bootstrap, 2, z => z, z => z);
-        Assert.Equal([1 + 0.5 * 2 + 0.25 * 30, 2 + 0.5 * 3 + 0.25 * 40, 3 + 0.5 * 4 + 0.25 * 50], targets.data<double>().Take(3).ToArray());
-        // The last two steps would bootstrap beyond the sequence: the next, overlapping sequence trains them.
-        Assert.Equal([1.0, 1, 1, 0, 0], valid.data<double>().ToArray());
+        // Step 3's window runs past the sequence: it bootstraps from the last step, one step on. Step 4 has nothing
+        // to bootstrap from: the next, overlapping sequence trains it.
+        Assert.Equal([1 + 0.5 * 2 + 0.25 * 30, 2 + 0.5 * 3 + 0.25 * 40, 3 + 0.5 * 4 + 0.25 * 50, 4 + 0.5 * 50], targets.data<double>().Take(4).ToArray());
+        Assert.Equal([1.0, 1, 1, 1, 0], valid.data<double>().ToArray());
     }
 
     [Fact]
@@ -38,10 +39,32 @@ public class NStepTargetProperties
             tensor(new[] { 0.5 }, dtype: ScalarType.Float64), Row(10, 20, 30), 2, z => z, z => z);
         Assert.Equal([0.25 * 30, 0.5 * 3, 3], final.data<double>().ToArray());
         Assert.Equal([1.0, 1, 1], finalValid.data<double>().ToArray());
-        // Same, but truncated (no termination): the targets of steps 0 and 1 need step 2 or 3, which are padding.
-        var (_, truncated) = NStepTargets.Compute(Row(1, 2, 0, 0, 0), Row(0, 0, 0, 0, 0), Row(1, 1, 0, 0, 0),
+        // Same, but truncated (no termination): step 0 bootstraps from the last real step 1; step 1 has no target.
+        var (shortened, truncated) = NStepTargets.Compute(Row(1, 2, 0, 0, 0), Row(0, 0, 0, 0, 0), Row(1, 1, 0, 0, 0),
             tensor(new[] { 0.5 }, dtype: ScalarType.Float64), Row(10, 20, 30, 40, 50), 2, z => z, z => z);
-        Assert.Equal([0.0, 0, 0, 0, 0], truncated.data<double>().ToArray());
+        Assert.Equal(1 + 0.5 * 20, shortened[0, 0].item<double>());
+        Assert.Equal([1.0, 0, 0, 0, 0], truncated.data<double>().ToArray());
+    }
+
+    /// <summary>
+    /// A sequence that ends mid-episode: with n = 3 every step but the last gets a target, the last ones with windows
+    /// shortened to the last step (rlax's truncated returns); rows of one batch end at different steps.
+    /// </summary>
+    [Fact]
+    public void Windows_that_run_past_the_last_real_step_bootstrap_from_it()
+    {
+        using var scope = NewDisposeScope();
+        var rewards = cat([Row(1, 2, 3, 4, 5), Row(1, 2, 3, 0, 0)]);
+        var terminal = cat([Row(0, 0, 0, 0, 0), Row(0, 0, 0, 0, 0)]);
+        var mask = cat([Row(1, 1, 1, 1, 1), Row(1, 1, 1, 0, 0)]);
+        var bootstrap = cat([Row(10, 20, 30, 40, 50), Row(10, 20, 30, 40, 50)]);
+        var gamma = tensor(new[] { 0.5, 0.25 }, dtype: ScalarType.Float64);
+        var (targets, valid) = NStepTargets.Compute(rewards, terminal, mask, gamma, bootstrap, 3, z => z, z => z);
+        double[] first = [1 + 0.5 * 2 + 0.25 * 3 + 0.125 * 40, 2 + 0.5 * 3 + 0.25 * 4 + 0.125 * 50, 3 + 0.5 * 4 + 0.25 * 50, 4 + 0.5 * 50];
+        double[] second = [1 + 0.25 * 2 + 0.0625 * 30, 2 + 0.25 * 30];
+        Assert.Equal(first, targets[0].data<double>().Take(4).ToArray());
+        Assert.Equal(second, targets[1].data<double>().Take(2).ToArray());
+        Assert.Equal([1.0, 1, 1, 1, 0, 1, 1, 0, 0, 0], valid.data<double>().ToArray());
     }
 
     [Fact]

@@ -116,6 +116,33 @@ public class NguAgentTests
         Assert.Contains(errors, e => e.Contains("evaluate-every"));
     }
 
+    /// <summary>
+    /// Settings wrong only together are refused at prepare time, naming the fix: sequences whose burn-in and bootstrap
+    /// step leave gaps in long episodes, policies no copy plays, a limiter band narrower than a whole batch. DeepSea's
+    /// episodes fit in one sequence, so back-to-back sequences are fine there.
+    /// </summary>
+    [Theory]
+    [InlineData("ngu-deepsea", new[] { "environment=sparse-mountain-car" }, "replay-period (10) must be at most sequence-length - burn-in - 1 = 9", "set sequence-length=11")]
+    [InlineData("ngu-deepsea", new[] { "environment=key-door-maze", "max-steps=50", "sequence-length=20", "replay-period=15", "burn-in=5" }, "= 14", "1 step(s) of every 15")]
+    [InlineData("ngu-disco", new[] { "sequence-length=50" }, "= 39 in episodes longer than a sequence (disco-maze's last up to 500 steps)", "11 step(s) of every 50")]
+    [InlineData("ngu-deepsea", new[] { "policies=32", "copies=16" }, "copies (16) must be at least policies (32)", "policies 16 to 31 would never act")]
+    [InlineData("ngu-deepsea", new[] { "rate-error-buffer=15" }, "rate-error-buffer (15) must be at least half of batch-size (32)", "whole batches")]
+    public void Settings_wrong_only_together_are_refused_before_any_work(string recipe, string[] settings, string problem, string detail)
+    {
+        var errors = RecipeRegistry.Find(recipe)!.Prepare(settings, 0, 10).FailToSeq().Select(e => e.Message).ToList();
+        Assert.Contains(errors, e => e.Contains(problem) && e.Contains(detail));
+    }
+
+    [Theory]
+    [InlineData("ngu-deepsea", new string[0])]
+    [InlineData("ngu-deepsea", new[] { "size=6", "sequence-length=6", "replay-period=6", "auxiliary-steps=5" })]
+    [InlineData("ngu-deepsea", new[] { "environment=sparse-mountain-car", "sequence-length=11" })]
+    [InlineData("ngu-deepsea", new[] { "policies=32", "copies=32" })]
+    [InlineData("ngu-disco", new string[0])]
+    [InlineData("ngu-disco", new[] { "environment=key-door-maze", "size=5" })]
+    public void Settings_that_train_every_step_are_accepted(string recipe, string[] settings) =>
+        Assert.True(RecipeRegistry.Find(recipe)!.Prepare(settings, 0, 10).IsSuccess);
+
     [Fact]
     public void The_parameter_store_keeps_the_newest_version_and_disposes_the_ones_it_replaces()
     {

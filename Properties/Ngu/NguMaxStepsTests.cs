@@ -77,11 +77,13 @@ public class NguMaxStepsTests
     [Fact]
     public void Leaving_max_steps_0_keeps_the_hash_a_run_had_before_the_key_existed()
     {
-        // Recorded by a run of the build before max-steps (run ngu-deepsea --set environment=sparse-mountain-car
-        // --set intrinsic=none --set evaluate-every=100 --steps 200), whose samples-per-insert default was 0.15.
-        string[] settings = ["environment=sparse-mountain-car", "intrinsic=none", "evaluate-every=100", "samples-per-insert=0.15"];
-        Assert.Equal("504b381d0e391e36", Prepare(settings).ConfigHash);
-        Assert.Equal("504b381d0e391e36", Prepare([.. settings, "max-steps=0"]).ConfigHash);
-        Assert.NotEqual("504b381d0e391e36", Prepare([.. settings, "max-steps=200"]).ConfigHash);
+        // Recorded by a run of the build before max-steps (run ngu-deepsea with these settings, when samples-per-insert
+        // defaulted to 0.15). The pin used to be a MountainCar run with back-to-back 10-step sequences, which left every
+        // tenth step untrained and is now refused; these 40-step sequences, 20 apart, train every step.
+        string[] settings = ["environment=key-door-maze", "size=5", "intrinsic=learned", "sequence-length=40", "replay-period=20", "burn-in=10",
+            "evaluate-every=500", "samples-per-insert=0.15"];
+        Assert.Equal("5f72e28b10f4ae18", Prepare(settings).ConfigHash);
+        Assert.Equal("5f72e28b10f4ae18", Prepare([.. settings, "max-steps=0"]).ConfigHash);
+        Assert.NotEqual("5f72e28b10f4ae18", Prepare([.. settings, "max-steps=200"]).ConfigHash);
     }
 }

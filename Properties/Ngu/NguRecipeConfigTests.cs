@@ -9,7 +9,7 @@ namespace Pipeline.Properties.Ngu;
 public class NguRecipeConfigTests
 {
     [Theory]
-    [InlineData("ngu-deepsea", new[] { "environment=key-door-maze", "size=5" }, new[] { 5, 11, 11 }, 4, true)]
+    [InlineData("ngu-deepsea", new[] { "environment=key-door-maze", "size=5", "sequence-length=11" }, new[] { 5, 11, 11 }, 4, true)]
     [InlineData("ngu-deepsea", new[] { "size=7" }, new[] { 1, 7, 7 }, 2, true)]
     [InlineData("ngu-disco", new string[0], new[] { 3, 21, 21 }, 4, true)]
     [InlineData("ngu-disco", new[] { "environment=sparse-mountain-car" }, new[] { 2 }, 3, false)]

@@ -23,10 +23,8 @@ public static class NguAgent
 {
     public static Flow<RunEvent> Build(NguConfig algorithm, NguAgentConfig agent, RunPlan plan)
     {
+        if (Problems(algorithm, agent).ToList() is { Count: > 0 } problems) throw new ArgumentException(string.Join("; ", problems));
         var config = WithEnvironmentSpec(algorithm, agent);
-        // The learner waits for whole batches; a band narrower than one batch would wait for ever.
-        if (2 * agent.RateErrorBuffer < config.BatchSize)
-            throw new ArgumentException($"rate-error-buffer ({agent.RateErrorBuffer}) must be at least half of batch-size ({config.BatchSize}): the learner samples whole batches");
         var device = Devices.Resolve(config.Device);
         var layout = NguSequences.Layout(config);
         var table = NguReplay.Create(config, agent, layout, plan);
@@ -79,6 +77,25 @@ public static class NguAgent
                 }, atEnd: true)
                 .ToStage());
         return Graph.Merge(Graph.From(actors), learner);
+    }
+
+    /// <summary>Settings valid alone but not together (the recipe reports them before any work; <see cref="Build"/> refuses them).</summary>
+    public static IEnumerable<string> Problems(NguConfig config, NguAgentConfig agent)
+    {
+        // The learner waits for whole batches; a band narrower than one batch would wait for ever.
+        if (2 * agent.RateErrorBuffer < config.BatchSize)
+            yield return $"rate-error-buffer ({agent.RateErrorBuffer}) must be at least half of batch-size ({config.BatchSize}): the learner samples whole batches";
+        if (agent.Copies < config.Policies)
+            yield return $"copies ({agent.Copies}) must be at least policies ({config.Policies}): copy i acts with policy i mod N, so policies {agent.Copies} to {config.Policies - 1} would never act";
+        // A sequence that ends mid-episode trains its steps from burn-in to the next-to-last: the burn-in only warms up
+        // the LSTM and the last step only bootstraps. The next sequence starts replay-period steps later and must train
+        // from there on, or the steps between are never trained. Sequences that start an episode train from step 0.
+        var covered = config.SequenceLength - config.BurnIn - 1;
+        if (agent.LongestEpisode > config.SequenceLength && config.ReplayPeriod > covered)
+            yield return $"replay-period ({config.ReplayPeriod}) must be at most sequence-length - burn-in - 1 = {covered} in episodes longer than a sequence " +
+                $"({agent.Environment}'s last up to {agent.LongestEpisode} steps): otherwise {config.ReplayPeriod - covered} step(s) of every {config.ReplayPeriod} " +
+                $"are never trained (a sequence's burn-in only warms up the LSTM and its last step only bootstraps); " +
+                $"set sequence-length={config.ReplayPeriod + config.BurnIn + 1} or lower replay-period";
     }
 
     /// <summary>Every evaluation of a run plays the same fresh episodes, so its curve follows the policy, not the draw of mazes.</summary>

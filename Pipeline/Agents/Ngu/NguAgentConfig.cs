@@ -92,6 +92,16 @@ public sealed record NguAgentConfig : IConfig<NguAgentConfig>
         (MinReplay <= ReplayCapacity, $"min-replay ({MinReplay}) cannot exceed replay-capacity ({ReplayCapacity})"),
         (MaxSteps == 0 || Environment != "deep-sea", $"max-steps ({MaxSteps}) does not apply to deep-sea, whose episodes are size steps long; leave it 0"));
 
+    /// <summary>The most steps an episode can take: DeepSea's take exactly size steps; the others end at their step limit at the latest.</summary>
+    [JsonIgnore] // derived from the settings above; serialised, it would change every run's config hash
+    public int LongestEpisode => Environment switch
+    {
+        "deep-sea" => Size,
+        "disco-maze" => MaxSteps > 0 ? MaxSteps : new DiscoMazeConfig().MaxSteps,
+        "key-door-maze" => MaxSteps > 0 ? MaxSteps : new KeyDoorMazeConfig().MaxSteps,
+        _ => MaxSteps > 0 ? MaxSteps : new SparseMountainCarConfig().MaxSteps,
+    };
+
     /// <summary>One group's vectorised environment: <paramref name="count"/> copies numbered from <paramref name="firstCopy"/>.</summary>
     public IVectorEnvironment CreateEnvironment(int count, int firstCopy) => Environment switch
     {

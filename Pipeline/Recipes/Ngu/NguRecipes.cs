@@ -24,14 +24,16 @@ public static class NguRecipes
 
     /// <summary>
     /// Table 7's Disco Maze values where it gives them (beta 0.5, kernel epsilon 0.01, trace length and period 50, memory
-    /// 5000, learning rate 1e-3, target period 100), N = 1, and three measured deviations: batch 16 and a second
+    /// 5000, learning rate 1e-3, target period 100), N = 1. Sequences are the burn-in (10), the 50 trained steps and one
+    /// step to bootstrap the last of them from, 61 in all, so that every step of a long episode is trained once (with 50
+    /// steps and period 50, 11 of every 50 never were: NguAgent.Problems). Three measured deviations: batch 16 and a second
     /// convolution of stride 2 (a learner update at the paper's sizes takes over a second here), and the value rescaling
     /// h instead of Table 7's identity (which the paper pairs with Retrace): with the identity the heavy-tailed episodic
     /// rewards swamped the TD loss and no agent learned to avoid walls in 600 updates; with h it did (docs/NGU.md).
     /// </summary>
     public static NguConfig DiscoDefaults { get; } = new()
     {
-        Policies = 1, IntrinsicScale = 0.5, KernelEpsilon = 0.01, RetraceLambda = 0.97, SequenceLength = 50, ReplayPeriod = 50,
+        Policies = 1, IntrinsicScale = 0.5, KernelEpsilon = 0.01, RetraceLambda = 0.97, SequenceLength = 61, ReplayPeriod = 50,
         BurnIn = 10, NStep = 5, BatchSize = 16, TorsoStride = 2, TorsoFeatures = 128, Hidden = 128, DuelingHidden = 128, AuxiliarySteps = 10,
         RndOutputs = 64, LearningRate = 1e-3, EmbeddingLearningRate = 1e-3, TargetUpdatePeriod = 100, EpisodicCapacity = 5000,
     };
@@ -43,6 +45,7 @@ public static class NguRecipes
     {
         RunsOnCluster = true,
         Resolve = NguAgent.WithEnvironmentSpec,
+        CrossCheck = NguAgent.Problems,
     };
 
     public static IRecipe Disco() => new Recipe<NguConfig, NguAgentConfig>(
@@ -52,5 +55,6 @@ public static class NguRecipes
     {
         RunsOnCluster = true,
         Resolve = NguAgent.WithEnvironmentSpec,
+        CrossCheck = NguAgent.Problems,
     };
 }
