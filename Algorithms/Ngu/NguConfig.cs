@@ -12,7 +12,8 @@ namespace Pipeline.Algorithms.Ngu;
 /// rescaling epsilon 1e-3 (Table 6 and R2D2, not appendix E's 1e-2);
 /// priority exponent 0.9 with eta 0.9 (Table 6 and R2D2, not appendix A's "1.0");
 /// actor j follows policy j mod N (not the printed j mod (N - 1), which never uses beta_{N-1});
-/// burn-in 40 of the 80 steps (R2D2; NGU does not restate it);
+/// burn-in 40 inside the 80 steps (NGU does not restate R2D2's, which comes before its 80), plus one step that only
+/// bootstraps, so sequences 40 apart train every step (81);
 /// NGU's transformed Retrace targets (appendix E) with a target policy greedy for the online network by default (the
 /// paper allows greedy or epsilon-greedy; retrace-target-epsilon sets the latter, with traces min(1, pi/mu) from the
 /// behaviour probabilities the actors store); R2D2's n-step double-Q targets with targets=n-step (what the earlier
