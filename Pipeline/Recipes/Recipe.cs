@@ -34,7 +34,7 @@ public sealed class Recipe<TConfig, TData>(
     /// </summary>
     public Func<TConfig, TData, TConfig>? Resolve { get; init; }
 
-    /// <summary>Problems that only the two sections together show (each valid alone), reported with the others before any work.</summary>
+    /// <summary>Problems that only the two sections together show, reported before any work once each section is valid alone.</summary>
     public Func<TConfig, TData, IEnumerable<string>>? CrossCheck { get; init; }
     public TConfig Defaults { get; } = defaults;
     public TData DataDefaults { get; } = dataDefaults;
