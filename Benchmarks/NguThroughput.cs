@@ -108,13 +108,34 @@ public static class NguThroughput
         using var _ = no_grad();
         using var x = tensor(observations, [copies, .. config.Spec.ObservationShape.Select(d => (long)d)]);
         if (networks.Rnd is { } rnd) Milliseconds("  RND (target and predictor)", () => { using var s = NewDisposeScope(); rnd.call(x); });
-        if (networks.Embedding is { } embedding) Milliseconds("  embedding f", () => { using var s = NewDisposeScope(); embedding.call(x); });
+        if (networks.Embedding is { } embedding)
+        {
+            Milliseconds("  embedding f", () => { using var s = NewDisposeScope(); embedding.call(x); });
+            EmbeddingVersions(config, embedding, x, copies);
+        }
         Milliseconds("  Q-network step", () =>
         {
             using var s = NewDisposeScope();
             networks.Q.call(new Algorithms.Ngu.Networks.QInputs(x.unsqueeze(1), zeros([copies, 1], ScalarType.Int64), zeros(copies, 1), zeros(copies, 1),
                 zeros(copies, ScalarType.Int64)), (zeros(copies, config.Hidden), zeros(copies, config.Hidden)));
         });
+    }
+
+    /// <summary>The embedding pass when copies' episodes started under 2 or 4 versions of f (one forward pass each).</summary>
+    static void EmbeddingVersions(NguConfig config, Algorithms.Ngu.Networks.EmbeddingNetwork embedding, Tensor x, int copies)
+    {
+        var index = Enumerable.Range(0, copies).ToArray();
+        foreach (var versions in new[] { 2, 4 })
+        {
+            using var embeddings = new EpisodeEmbeddings(embedding,
+                () => new Algorithms.Ngu.Networks.EmbeddingNetwork(NguNetworks.EmbeddingTorso(config), config.Spec.ActionCount, config.EmbeddingSize, CPU), copies);
+            for (var v = 1; v < versions; v++)
+            {
+                embeddings.Refresh(() => { });
+                embeddings.StartEpisodes(index, index.Select(i => i % versions >= v).ToArray());
+            }
+            Milliseconds($"  embedding f, episodes on {versions} versions", () => { using var s = NewDisposeScope(); embeddings.Embed(x, index); });
+        }
     }
 
     static void Milliseconds(string what, Action action)

@@ -32,13 +32,15 @@ public sealed record InferenceResponse(int[] Actions, float[] Behaviour, float[]
 /// It keeps every copy's recurrent state and episodic memory (as SEED keeps per-environment state on the learner), computes
 /// the intrinsic reward r^i = r^episodic * clip(1 + (err - mu_e) / sigma_e, 1, L) (NGU section 2; the embedding of x_{t+1}
 /// rewards the transition into it), and acts epsilon-greedily with copy i's epsilon and policy j = i mod N.
-/// It refreshes its networks from the learner's <see cref="ParameterStore{T}"/> every actor-update-period batches.
+/// It refreshes its networks from the learner's <see cref="ParameterStore{T}"/> every actor-update-period batches, except
+/// that each copy keeps the embedding f its episode started with (<see cref="EpisodeEmbeddings"/>).
 /// </summary>
 public sealed class InferenceServer : IDisposable
 {
     readonly NguConfig config;
     readonly NguAgentConfig agent;
     readonly NguNetworks networks;
+    readonly EpisodeEmbeddings? embeddings;
     readonly ParameterStore<ParameterSnapshot> store;
     readonly Device device;
     readonly BufferBlock<InferenceRequest> requests = new();
@@ -70,6 +72,9 @@ public sealed class InferenceServer : IDisposable
         using var generator = new Generator((ulong)seed, device);
         networks = new NguNetworks(config, generator, device);
         var copies = served;
+        if (networks.Embedding is not null)
+            embeddings = new EpisodeEmbeddings(networks.Embedding,
+                () => new EmbeddingNetwork(NguNetworks.EmbeddingTorso(config), config.Spec.ActionCount, config.EmbeddingSize, device), copies);
         memories = Enumerable.Range(0, copies).Select(_ => new EpisodicMemory(config.EpisodicCapacity, config.EmbeddingSize, config.Kernel)).ToArray();
         policies = Enumerable.Range(first, copies).Select(i => PolicyFamily.PolicyOfActor(i, config.Policies)).ToArray();
         epsilons = Enumerable.Range(first, copies).Select(i => PolicyFamily.ActorEpsilon(i, agent.Copies, agent.EpsilonBase, agent.EpsilonAlpha)).ToArray();
@@ -239,9 +244,10 @@ public sealed class InferenceServer : IDisposable
     {
         var count = index.Length;
         var rewards = new float[count];
-        if (networks.Embedding is null) return rewards;
+        if (embeddings is null) return rewards;
         var e = config.EmbeddingSize;
-        var embeddings = networks.Embedding.call(x).cpu().data<float>().ToArray();
+        embeddings.StartEpisodes(index, starts);
+        var embedded = embeddings.Embed(x, index).cpu().data<float>().ToArray();
         var errors = networks.Rnd?.call(x).cpu().data<float>().ToArray();
         lock (rndMoments)
         {
@@ -249,7 +255,7 @@ public sealed class InferenceServer : IDisposable
             {
                 var memory = memories[index[i]];
                 if (starts[i]) memory.Clear();
-                var episodic = memory.RewardAndAdd(embeddings.AsSpan(i * e, e));
+                var episodic = memory.RewardAndAdd(embedded.AsSpan(i * e, e));
                 if (starts[i]) continue;
                 var multiplier = 1.0;
                 if (errors is not null)
@@ -270,7 +276,11 @@ public sealed class InferenceServer : IDisposable
     void RefreshParameters()
     {
         if (batches % agent.ActorUpdatePeriod != 0) return;
-        var seen = store.ReadIfNewer(version, networks.Load);
+        var seen = store.ReadIfNewer(version, snapshot =>
+        {
+            if (embeddings is null) networks.Load(snapshot);
+            else embeddings.Refresh(() => networks.Load(snapshot));
+        });
         Interlocked.Exchange(ref version, seen);
     }
 
@@ -280,6 +290,7 @@ public sealed class InferenceServer : IDisposable
         stop.Cancel();
         loop.Wait(); // the loop ends by itself on a failure or a cancellation; it never throws
         stop.Dispose();
+        embeddings?.Dispose();
         networks.Dispose();
     }
 }
