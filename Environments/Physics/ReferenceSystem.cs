@@ -18,6 +18,9 @@ public interface IReferenceSystem
     /// <summary>An initial state z = [p, q] from <see cref="RandomsPerState"/> uniform numbers.</summary>
     double[] InitialState(ReadOnlySpan<double> uniforms);
 
+    /// <summary>Which of the uniform numbers are drawn once per dataset and shared by all its trajectories (none by default).</summary>
+    IReadOnlyList<int> SharedRandoms => [];
+
     /// <summary>H(z).</summary>
     double Energy(ReadOnlySpan<double> z);
 
@@ -47,6 +50,8 @@ public static class ReferenceTrajectories
         var width = 2 * system.Dimension;
         using var uniforms = rand([count, system.RandomsPerState], dtype: ScalarType.Float64, generator: generator);
         var u = uniforms.data<double>().ToArray();
+        foreach (var column in system.SharedRandoms)
+            for (var b = 1; b < count; b++) u[b * system.RandomsPerState + column] = u[column];
         var values = new double[states * count * width];
         Parallel.For(0, count, b =>
         {

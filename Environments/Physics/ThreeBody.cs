@@ -11,11 +11,18 @@ public sealed class ThreeBody : IReferenceSystem
     /// <summary>Velocity perturbation nu ("slightly chaotic": 0.2).</summary>
     public double Perturbation { get; }
 
-    public ThreeBody(double perturbation = 0.2)
+    /// <summary>True: one draw of the six velocity factors per dataset, as the SRNN code's vectorised random_config
+    /// (np.random.rand(2) broadcast over all n orbits per body); false: a draw per trajectory, as the HNN code and the
+    /// paper's text.</summary>
+    public bool SharedVelocityFactors { get; }
+
+    public ThreeBody(double perturbation = 0.2, bool sharedVelocityFactors = false)
     {
         if (!(perturbation >= 0)) throw new ArgumentException($"the velocity perturbation must be non-negative, not {perturbation}");
-        Perturbation = perturbation;
+        (Perturbation, SharedVelocityFactors) = (perturbation, sharedVelocityFactors);
     }
+
+    public IReadOnlyList<int> SharedRandoms => SharedVelocityFactors ? [2, 3, 4, 5, 6, 7] : [];
 
     public int Dimension => 6;
 

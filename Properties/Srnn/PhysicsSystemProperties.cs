@@ -49,6 +49,44 @@ public class PhysicsSystemProperties
         Assert.True(change < 1e-4, $"relative energy change {change}");
     }
 
+    /// <summary>Each body's velocity over its circular-orbit velocity, per component: trajectories x 6.</summary>
+    static double[,] VelocityFactors(Tensor initial)
+    {
+        var z = initial.data<double>().ToArray();
+        var count = (int)initial.shape[0];
+        var factors = new double[count, 6];
+        for (var b = 0; b < count; b++)
+            for (var body = 0; body < 3; body++)
+            {
+                var (x, y) = (z[b * 12 + 6 + 2 * body], z[b * 12 + 7 + 2 * body]);
+                var speed = Math.Sqrt(Math.Sin(Math.PI / 3) / (2 * Math.Pow(Math.Cos(Math.PI / 6), 2))) / Math.Pow(Math.Sqrt(x * x + y * y), 1.5);
+                factors[b, 2 * body] = z[b * 12 + 2 * body] / (-y * speed);
+                factors[b, 2 * body + 1] = z[b * 12 + 2 * body + 1] / (x * speed);
+            }
+        return factors;
+    }
+
+    [Property(MaxTest = 20)]
+    public void Shared_velocity_factors_are_one_draw_for_the_whole_set_and_leave_the_positions_alone(ushort seed)
+    {
+        Tensor Initial(bool shared)
+        {
+            using var g = new Generator(seed);
+            using var trajectories = ReferenceTrajectories.Generate(new ThreeBody(sharedVelocityFactors: shared), 8, 1, 1, 1, g);
+            return trajectories[0].clone();
+        }
+        using var own = Initial(false);
+        using var shared = Initial(true);
+        Assert.True(own.narrow(1, 6, 6).eq(shared.narrow(1, 6, 6)).all().item<bool>(), "the same seed must give the same positions");
+        var (ownFactors, sharedFactors) = (VelocityFactors(own), VelocityFactors(shared));
+        for (var c = 0; c < 6; c++)
+        {
+            Assert.InRange(sharedFactors[0, c], 0.8 - 1e-9, 1.2 + 1e-9);
+            for (var b = 1; b < 8; b++) Assert.Equal(sharedFactors[0, c], sharedFactors[b, c], 1e-9);
+            Assert.True(Enumerable.Range(1, 7).Any(b => Math.Abs(ownFactors[b, c] - ownFactors[0, c]) > 1e-6), $"component {c}: one draw per trajectory must differ somewhere");
+        }
+    }
+
     [Property(MaxTest = 10)]
     public bool Heavy_billiard_trajectories_conserve_energy_and_stay_in_the_box(ushort seed)
     {

@@ -3,6 +3,7 @@ using LanguageExt.Common;
 using Pipeline.Algorithms.Core;
 using Pipeline.Environments.Data;
 using Pipeline.Environments.Physics;
+using System.Text.Json.Serialization;
 using TorchSharp;
 
 namespace Pipeline.Recipes.Srnn;
@@ -47,12 +48,17 @@ public sealed record PhysicsDataConfig : IConfig<PhysicsDataConfig>
     [Param("predicted states over which the test error is averaged (paper chain: 200)", Min = 2, Max = 100000)]
     public int RolloutStates { get; init; } = 200;
 
+    // Omitted from the config hash while false, so runs written before the key existed keep their hash and resume.
+    [Param("three-body only: one draw of the six velocity factors per dataset (the SRNN code's sampler; training and test sets then differ), not one per trajectory (the paper's text, the HNN code)")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool SharedVelocityFactors { get; init; }
+
     public int WindowStates => Window == 0 ? States : Window;
 
     /// <summary>The reference system; the chain is drawn from <paramref name="generator"/> (once per dataset).</summary>
     public IReferenceSystem CreateSystem(torch.Generator generator) => System switch
     {
-        "three-body" => new ThreeBody(),
+        "three-body" => new ThreeBody(sharedVelocityFactors: SharedVelocityFactors),
         "billiard" => new HeavyBilliard(),
         _ => SpringChain.Random(Masses, generator),
     };
@@ -60,6 +66,7 @@ public sealed record PhysicsDataConfig : IConfig<PhysicsDataConfig>
     public int Dimension => System switch { "three-body" => 6, "billiard" => 2, _ => Masses };
 
     public Validation<Error, PhysicsDataConfig> Validate() => ConfigRules.Check(this,
+        (!SharedVelocityFactors || System == "three-body", $"shared-velocity-factors applies to the three-body system only, not {System}"),
         (WindowStates <= States, $"window {Window} is longer than the {States} states of a trajectory"),
         (WindowStates >= 2, $"window {Window} must hold at least 2 states"),
         (ObservedStates <= RolloutStates, $"observed-states {ObservedStates} exceeds rollout-states {RolloutStates}"),

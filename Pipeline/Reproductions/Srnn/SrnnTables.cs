@@ -197,27 +197,16 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
     /// </summary>
     static IEnumerable<IReadOnlyList<object>> References(IReferenceSystem system, Tensor observed, Tensor truth, double dt, IReadOnlyDictionary<string, string> paper)
     {
-        var (t, b, w) = ((int)truth.shape[0], (int)truth.shape[1], (int)truth.shape[2]);
-        using var start = observed[0].to_type(ScalarType.Float64).contiguous();
-        var z0 = start.data<double>().ToArray();
-        var values = new double[t * b * w];
-        var simulated = true;
-        for (var j = 0; j < b && simulated; j++)
+        var w = (int)truth.shape[2];
+        using (var predicted = TrueEquations.Rollout(system, observed, truth, dt))
         {
-            var z = z0.AsSpan(j * w, w).ToArray();
-            for (var i = 0; i < t && simulated; i++)
+            if (predicted is not null)
             {
-                if (i > 0) simulated = system.TryLeapfrogStep(z, dt);
-                z.CopyTo(values, (i * b + j) * w);
+                var errors = SymplecticRnn.PositionErrors(predicted.to(truth.device), truth, w / 2);
+                var row = $"true equations, leapfrog dt = {dt}";
+                yield return [row, new Result(errors.Average(), SrnnPhysicsRecipes.Std(errors), 0).Text,
+                    SrnnPhysicsRecipes.EnergyError(system, predicted, truth), paper.GetValueOrDefault(row, ""), 0.0];
             }
-        }
-        if (simulated)
-        {
-            using var predicted = tensor(values, [t, b, w], dtype: ScalarType.Float64);
-            var errors = SymplecticRnn.PositionErrors(predicted, truth, w / 2);
-            var row = $"true equations, leapfrog dt = {dt}";
-            yield return [row, new Result(errors.Average(), SrnnPhysicsRecipes.Std(errors), 0).Text,
-                SrnnPhysicsRecipes.EnergyError(system, predicted, truth), paper.GetValueOrDefault(row, ""), 0.0];
         }
         using var zero = zeros_like(truth);
         var zeroErrors = SymplecticRnn.PositionErrors(zero, truth, w / 2);
