@@ -12,6 +12,12 @@ public enum Integrator
     Euler,
     /// <summary>Classical fourth-order Runge-Kutta: accurate but not symplectic; the HNN paper evaluates its models with it.</summary>
     RungeKutta4,
+    /// <summary>
+    /// The SRNN code's leapfrog (model.py): each step's first kick reuses the step before's last kick, dp/dt at
+    /// (p_{t-1/2}, q_t), instead of evaluating it at (p_t, q_t). Identical to <see cref="Leapfrog"/> for a separable H,
+    /// whose dp/dt ignores p; for an O-NET it differs from the second step on.
+    /// </summary>
+    LeapfrogCarriedKick,
 }
 
 /// <summary>One integration step and whole trajectories of a separable Hamiltonian system.</summary>
@@ -20,7 +26,7 @@ public static class Integrate
     /// <summary>
     /// (p, q) after one step of size <paramref name="dt"/>. Leapfrog in its explicit kick-drift-kick form: for a
     /// separable H it is eq. 4; for an O-NET, whose dp/dt may depend on p, the kicks read the field at the half-step
-    /// momentum (the SRNN code's leapfrog for O-NETs).
+    /// momentum. A single <see cref="Integrator.LeapfrogCarriedKick"/> step is a leapfrog step (it has no kick to carry).
     /// </summary>
     public static (Tensor P, Tensor Q) Step(IDynamics f, Integrator integrator, Tensor p, Tensor q, double dt)
     {
@@ -36,7 +42,7 @@ public static class Integrate
         }
         using var half = (dt / 2).ToScalar();
         using var step = dt.ToScalar();
-        var pHalf = p.add(f.Dp(p, q).mul(half));
+        var pHalf = p.add(f.Dp(p, q).mul(half)); // Leapfrog, or the first step of LeapfrogCarriedKick
         var qNext = q.add(f.Dq(pHalf, q).mul(step));
         var pNext = pHalf.add(f.Dp(pHalf, qNext).mul(half));
         return (pNext, qNext);
@@ -72,9 +78,26 @@ public static class Integrate
         var d = z0.shape[1] / 2;
         var (p, q) = (z0.narrow(1, 0, d), z0.narrow(1, d, d));
         var trajectory = new List<Tensor>(states) { z0 };
+        if (integrator == Integrator.LeapfrogCarriedKick) return CarriedKickTrajectory(h, p, q, trajectory, states, dt);
         for (var t = 1; t < states; t++)
         {
             (p, q) = Step(h, integrator, p, q, dt);
+            trajectory.Add(cat([p, q], 1));
+        }
+        return stack(trajectory);
+    }
+
+    static Tensor CarriedKickTrajectory(IDynamics f, Tensor p, Tensor q, List<Tensor> trajectory, int states, double dt)
+    {
+        using var half = (dt / 2).ToScalar();
+        using var step = dt.ToScalar();
+        var kick = f.Dp(p, q);
+        for (var t = 1; t < states; t++)
+        {
+            var pHalf = p.add(kick.mul(half));
+            q = q.add(f.Dq(pHalf, q).mul(step));
+            kick = f.Dp(pHalf, q);
+            p = pHalf.add(kick.mul(half));
             trajectory.Add(cat([p, q], 1));
         }
         return stack(trajectory);

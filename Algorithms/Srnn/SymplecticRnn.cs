@@ -21,10 +21,10 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
     [Param("training: recurrent (backprop through the whole window) or single-step (every consecutive pair of the window)", OneOf = ["recurrent", "single-step"])]
     public string Training { get; init; } = "recurrent";
 
-    [Param("integrator used in training (the first letter of E-E, E-L, L-L)", OneOf = ["leapfrog", "euler"])]
+    [Param("integrator used in training (the first letter of E-E, E-L, L-L); leapfrog-paper-code: the SRNN code's leapfrog, whose first kick reuses the last step's (differs for O-NETs only)", OneOf = ["leapfrog", "euler", "leapfrog-paper-code"])]
     public string Integrator { get; init; } = "leapfrog";
 
-    [Param("integrator used at test time: same as training, or leapfrog / euler (E-L: euler then leapfrog)", OneOf = ["same", "leapfrog", "euler"])]
+    [Param("integrator used at test time: same as training, or leapfrog / euler (E-L: euler then leapfrog)", OneOf = ["same", "leapfrog", "euler", "leapfrog-paper-code"])]
     public string TestIntegrator { get; init; } = "same";
 
     [Param("state dimension d (p and q each have d coordinates)", Min = 1, Max = 1000)]
@@ -96,13 +96,15 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
     [Param("tensor device", OneOf = ["auto", "cpu", "cuda"])]
     public string Device { get; init; } = "auto";
 
-    public Integrator IntegratorKind => Integrator == "euler" ? Srnn.Integrator.Euler : Srnn.Integrator.Leapfrog;
+    public Integrator IntegratorKind => Kind(Integrator);
 
-    public Integrator TestIntegratorKind => TestIntegrator switch
+    public Integrator TestIntegratorKind => TestIntegrator == "same" ? IntegratorKind : Kind(TestIntegrator);
+
+    static Integrator Kind(string name) => name switch
     {
         "euler" => Srnn.Integrator.Euler,
-        "leapfrog" => Srnn.Integrator.Leapfrog,
-        _ => IntegratorKind,
+        "leapfrog-paper-code" => Srnn.Integrator.LeapfrogCarriedKick,
+        _ => Srnn.Integrator.Leapfrog,
     };
 
     /// <summary>The paper's row name, e.g. "recurrent H-NET L-L".</summary>
@@ -112,7 +114,8 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
             "hidden" => ", hidden state as the prediction (the form of the paper code's LSTM)",
             _ => "",
         } : Model == "hnet-rebound" ? $"{Training} H-NET + rebound module L-L"
-        : $"{Training} {(Model == "hnet" ? "H-NET" : "O-NET")} {Letter(IntegratorKind)}-{Letter(TestIntegratorKind)}";
+        : $"{Training} {(Model == "hnet" ? "H-NET" : "O-NET")} {Letter(IntegratorKind)}-{Letter(TestIntegratorKind)}"
+            + (IntegratorKind == Srnn.Integrator.LeapfrogCarriedKick || TestIntegratorKind == Srnn.Integrator.LeapfrogCarriedKick ? ", the paper code's leapfrog" : "");
 
     static char Letter(Integrator i) => i == Srnn.Integrator.Euler ? 'E' : 'L';
 
