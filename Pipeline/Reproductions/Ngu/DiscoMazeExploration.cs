@@ -20,7 +20,7 @@ public sealed class DiscoMazeExploration : IReproduction
     public async Task Run(ReproductionContext context, CancellationToken cancellation)
     {
         var steps = context.Quick ? 1000L : 4000L;
-        context.Report.Text($"Every agent: {steps} learner updates of batch 16 (sequences of 50), 16 environment copies, samples per insert 0.25, " +
+        context.Report.Text($"Every agent: {steps} learner updates of batch 16 (sequences of 61 steps: a burn-in of 10, the paper's 50 trained steps, 1 to bootstrap from), 16 environment copies, samples per insert 0.25, " +
             "Table 7's values otherwise (see docs/NGU.md for the deviations). The paper reports that only the learned embedding explores like " +
             "depth-first search (it trains for billions of frames); the measured values below are what this budget gives.");
         if (!await Maze(context, 10, steps, AgentRuns.Agents, "", cancellation)) return;
