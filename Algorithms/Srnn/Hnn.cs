@@ -10,7 +10,7 @@ namespace Pipeline.Algorithms.Srnn;
 
 /// <summary>
 /// Hamiltonian Neural Networks (Greydanus, Dzamba, Yosinski 2019; seq.md 2.6), the SRNN paper's anchor: an MLP
-/// 2 -> 200 -> 200 -> out (tanh) trained on observed states to predict the true time derivatives (MSE), Adam 1e-3 with
+/// 2 -> 200 -> 200 -> out (tanh, orthogonal weights, no last-layer bias) trained on observed states to predict the true time derivatives (MSE), Adam 1e-3 with
 /// weight decay 1e-4, full batch. HNN: one scalar output F with (dq/dt, dp/dt) = (dF/dp, -dF/dq); baseline: the
 /// derivatives directly.
 /// </summary>
@@ -53,8 +53,39 @@ public sealed class HnnNetwork : nn.Module<Tensor, Tensor>, IDynamics
     public HnnNetwork(bool hamiltonian, int hidden, Generator generator, Device device, ScalarType dtype = ScalarType.Float32) : base(hamiltonian ? "hnn" : "baseline")
     {
         this.hamiltonian = hamiltonian;
-        mlp = TanhMlp.Create(2, hidden, 2, hamiltonian ? 1 : 2, generator, device, dtype);
+        mlp = Mlp(hamiltonian ? 1 : 2, hidden, generator, device, dtype);
         RegisterComponents();
+    }
+
+    /// <summary>
+    /// The HNN code's MLP (nn_models.py): 2 -> hidden -> hidden -> outputs, tanh, every weight matrix orthogonal
+    /// (torch.nn.init.orthogonal_), hidden biases PyTorch's default U(+-1/sqrt(fan in)), and no bias on the last layer.
+    /// </summary>
+    static Sequential Mlp(int outputs, int hidden, Generator generator, Device device, ScalarType dtype)
+    {
+        var mlp = nn.Sequential(
+            nn.Linear(2, hidden, device: device, dtype: dtype), nn.Tanh(),
+            nn.Linear(hidden, hidden, device: device, dtype: dtype), nn.Tanh(),
+            nn.Linear(hidden, outputs, hasBias: false, device: device, dtype: dtype));
+        using var _ = no_grad();
+        foreach (var linear in mlp.children().OfType<Linear>())
+        {
+            Orthogonal(linear.weight!, generator);
+            var bound = 1 / Math.Sqrt(linear.in_features);
+            linear.bias?.uniform_(-bound, bound, generator);
+        }
+        return mlp;
+    }
+
+    /// <summary>torch.nn.init.orthogonal_ (gain 1) from an explicit generator: Q of a Gaussian matrix's QR, signs fixed by diag(R).</summary>
+    internal static void Orthogonal(Tensor weight, Generator generator)
+    {
+        using var scope = NewDisposeScope();
+        var (rows, columns) = (weight.shape[0], weight.shape[1]);
+        var gaussian = randn(Math.Max(rows, columns), Math.Min(rows, columns), dtype: weight.dtype, device: weight.device, generator: generator);
+        var (q, r) = linalg.qr(gaussian);
+        q = q.mul(r.diagonal().sign());
+        weight.copy_(rows < columns ? q.t() : q);
     }
 
     /// <summary>[dp/dt, dq/dt] at z = [p, q] (N x 2).</summary>
@@ -77,7 +108,7 @@ public sealed class HnnNetwork : nn.Module<Tensor, Tensor>, IDynamics
 
 public sealed class Hnn : IAlgorithm<HnnConfig, ModelState<HnnConfig, HnnNetwork>, DerivativeBatch>
 {
-    const string Kind = "hnn/1";
+    const string Kind = "hnn/2"; // 2: orthogonal weights and no last-layer bias, as the HNN code
 
     public static ModelState<HnnConfig, HnnNetwork> Init(HnnConfig config, int seed, Device device)
     {
@@ -92,7 +123,7 @@ public sealed class Hnn : IAlgorithm<HnnConfig, ModelState<HnnConfig, HnnNetwork
         foreach (var p in parameters) p.grad = null;
         var loss = nn.functional.mse_loss(state.Model.call(batch.States), batch.Derivatives);
         loss.backward();
-        // The HNN's output bias gets no gradient (the derivatives of F ignore it), so the decay skips parameters without one.
+        // Parameters without a gradient are skipped (none here since the HNN code drops the output bias, which F's derivatives ignore).
         using (no_grad())
             foreach (var p in parameters) p.grad?.add_(p, alpha: Scalars.Of(state.Config.WeightDecay));
         Optim.Adam.Update(new AdamConfig(state.Config.LearningRate), state.Adam, parameters);
