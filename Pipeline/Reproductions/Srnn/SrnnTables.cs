@@ -171,7 +171,8 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
         if (double.IsNaN(paperReference)) return; // only Table 3 has the row
         using var rollout = TrueEquations.Rollout(system, observed, truth, dt);
         if (rollout is null || means.Count == 0) return;
-        var reference = SymplecticRnn.PositionErrors(rollout.to(truth.device), truth, system.Dimension).Average();
+        using var onDevice = rollout.to(truth.device);
+        var reference = SymplecticRnn.PositionErrors(onDevice, truth, system.Dimension).Average();
         var rows = means.Select(m =>
         {
             var paperMean = PaperMean(paper.GetValueOrDefault(m.Row, ""));
@@ -235,7 +236,8 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
         {
             if (predicted is not null)
             {
-                var errors = SymplecticRnn.PositionErrors(predicted.to(truth.device), truth, w / 2);
+                using var onDevice = predicted.to(truth.device);
+                var errors = SymplecticRnn.PositionErrors(onDevice, truth, w / 2);
                 var row = $"true equations, leapfrog dt = {dt}";
                 yield return [row, new Result(errors.Average(), SrnnPhysicsRecipes.Std(errors), 0).Text,
                     SrnnPhysicsRecipes.EnergyError(system, predicted, truth), paper.GetValueOrDefault(row, ""), 0.0];
