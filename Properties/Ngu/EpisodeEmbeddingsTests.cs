@@ -59,6 +59,46 @@ public class EpisodeEmbeddingsTests
     }
 
     [Fact]
+    public void With_the_most_versions_live_a_refresh_keeps_f_until_an_old_version_ends()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        using var current = Network(1);
+        using var second = Network(2);
+        using var third = Network(3);
+        var x = randn([3, .. Config.Spec.ObservationShape.Select(d => (long)d)], generator: new Generator(8, CPU));
+        var before = current.call(x).clone();
+        var loadedOthers = 0;
+        void LoadFrom(EmbeddingNetwork source) { loadedOthers++; foreach (var (to, from) in current.parameters().Zip(source.parameters())) to.copy_(from); }
+        using var embeddings = new EpisodeEmbeddings(current, () => Network(99), copies: 3, maxVersions: 2);
+        int[] copies = [0, 1, 2];
+        embeddings.StartEpisodes(copies, [true, true, true]);
+
+        embeddings.Refresh(() => LoadFrom(second));
+        embeddings.StartEpisodes(copies, [false, true, false]);
+        Assert.Equal(2, embeddings.LiveVersions);
+
+        embeddings.Refresh(() => LoadFrom(third)); // a third version would exceed 2: f keeps the second's weights
+        Assert.Equal(2, loadedOthers);
+        Assert.Equal(1, embeddings.Deferred);
+        embeddings.StartEpisodes(copies, [false, false, true]);
+        var kept = embeddings.Embed(x, copies);
+        AssertSame(before[0], kept[0], "copy 0 on the first f");
+        AssertSame(second.call(x)[1], kept[1], "copy 1 on the second f");
+        AssertSame(second.call(x)[2], kept[2], "copy 2 started after the deferred refresh: still the second f");
+        Assert.Equal(2, embeddings.LiveVersions);
+
+        embeddings.StartEpisodes([0], [true]); // the first f's last episode ends
+        Assert.Equal(1, embeddings.LiveVersions);
+        embeddings.Refresh(() => LoadFrom(third));
+        embeddings.StartEpisodes(copies, [true, false, false]);
+        var advanced = embeddings.Embed(x, copies);
+        AssertSame(third.call(x)[0], advanced[0], "room again: the next refresh advances f");
+        AssertSame(second.call(x)[1], advanced[1], "copy 1 mid-episode keeps the second f");
+        Assert.Equal(1, embeddings.Deferred);
+    }
+
+    [Fact]
     public async Task A_mid_episode_refresh_leaves_the_episodic_reward_unchanged_until_the_next_episode()
     {
         // Two servers from one seed see the same observations; only the second receives new parameters mid-episode.

@@ -8,7 +8,9 @@ namespace Pipeline.Agents.Ngu;
 /// "embeddings target update period: once/episode"), so an episodic memory only ever compares embeddings made by one f.
 /// The other networks refresh every few batches; when they do, the outgoing f is kept as a frozen copy for as long as an
 /// episode that started under it runs. A copy adopts the newest f at its next episode start.
-/// One forward pass per live version, over only the rows that use it (usually one or two versions).
+/// One forward pass per live version, over only the rows that use it. At most <see cref="MaxVersions"/> versions live:
+/// when a refresh would make one more, f keeps its weights (the other networks still refresh) until an old version's
+/// last episode ends, so the actors' f lags the learner's by at most about one episode, as the paper's once per episode.
 /// </summary>
 public sealed class EpisodeEmbeddings : IDisposable
 {
@@ -22,11 +24,21 @@ public sealed class EpisodeEmbeddings : IDisposable
     /// <param name="current">the f that refreshes with the other networks.</param>
     /// <param name="build">makes a network of f's shape (its weights are overwritten).</param>
     /// <param name="copies">copies served; each starts on the current f, version 0.</param>
-    public EpisodeEmbeddings(EmbeddingNetwork current, Func<EmbeddingNetwork> build, int copies)
+    /// <param name="maxVersions">versions of f that may be live at once (each costs a forward pass per batch).</param>
+    public EpisodeEmbeddings(EmbeddingNetwork current, Func<EmbeddingNetwork> build, int copies, int maxVersions = DefaultMaxVersions)
     {
-        (this.current, this.build) = (current, build);
+        if (maxVersions < 1) throw new ArgumentOutOfRangeException(nameof(maxVersions), maxVersions, "at least one version of f must be live");
+        (this.current, this.build, MaxVersions) = (current, build, maxVersions);
         versionOf = new long[copies];
     }
+
+    /// <summary>Four passes cost the Disco Maze's server about 17% (docs/PERFORMANCE.md); its episodes rarely need more.</summary>
+    public const int DefaultMaxVersions = 4;
+
+    public int MaxVersions { get; }
+
+    /// <summary>Refreshes that kept f's weights because <see cref="MaxVersions"/> were live.</summary>
+    public long Deferred { get; private set; }
 
     /// <summary>Versions of f some episode still uses (the current one included if any copy is on it).</summary>
     public int LiveVersions => versionOf.Distinct().Count();
@@ -34,11 +46,24 @@ public sealed class EpisodeEmbeddings : IDisposable
     /// <summary>The version of f copy <paramref name="copy"/>'s episode uses: how many refreshes came before it.</summary>
     public long VersionOf(int copy) => versionOf[copy];
 
-    /// <summary>Runs <paramref name="load"/>, which overwrites the current f; copies mid-episode on the outgoing f keep a
-    /// frozen copy of it.</summary>
+    /// <summary>Runs <paramref name="load"/>, which overwrites the current f (and the other networks); copies mid-episode on
+    /// the outgoing f keep a frozen copy of it, or, with <see cref="MaxVersions"/> live, f keeps its weights.</summary>
     public void Refresh(Action load)
     {
-        if (Array.IndexOf(versionOf, currentVersion) >= 0) frozen[currentVersion] = Copy(current);
+        if (Array.IndexOf(versionOf, currentVersion) >= 0)
+        {
+            if (frozen.Count + 1 >= MaxVersions)
+            {
+                // No room for one more version: the other networks refresh, f keeps its weights.
+                var kept = Copy(current);
+                load();
+                CopyInto(current, kept);
+                spare.Push(kept);
+                Deferred++;
+                return;
+            }
+            frozen[currentVersion] = Copy(current);
+        }
         load();
         currentVersion++;
     }
@@ -73,9 +98,14 @@ public sealed class EpisodeEmbeddings : IDisposable
     EmbeddingNetwork Copy(EmbeddingNetwork source)
     {
         var copy = spare.Count > 0 ? spare.Pop() : build();
-        using var _ = no_grad();
-        foreach (var (to, from) in copy.parameters().Zip(source.parameters())) to.copy_(from);
+        CopyInto(copy, source);
         return copy;
+    }
+
+    static void CopyInto(EmbeddingNetwork target, EmbeddingNetwork source)
+    {
+        using var _ = no_grad();
+        foreach (var (to, from) in target.parameters().Zip(source.parameters())) to.copy_(from);
     }
 
     public void Dispose()

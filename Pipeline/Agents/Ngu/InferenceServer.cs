@@ -53,7 +53,8 @@ public sealed class InferenceServer : IDisposable
     readonly Task loop;
     readonly CancellationTokenSource stop = new();
     readonly int first, served;
-    long batches, version = -1, forwarded;
+    long batches, version = -1, forwarded, embeddingRefreshesDeferred;
+    int embeddingVersions;
     Exception? failure;
     double intrinsicSum;
     long intrinsicCount;
@@ -86,6 +87,12 @@ public sealed class InferenceServer : IDisposable
 
     /// <summary>Parameter version in use (-1: the initial weights).</summary>
     public long Version => Interlocked.Read(ref version);
+
+    /// <summary>Versions of the embedding f the last batch's episodes used (0 without an embedding).</summary>
+    public int EmbeddingVersions => Volatile.Read(ref embeddingVersions);
+
+    /// <summary>Refreshes that kept f because <see cref="EpisodeEmbeddings.MaxVersions"/> versions were live.</summary>
+    public long EmbeddingRefreshesDeferred => Interlocked.Read(ref embeddingRefreshesDeferred);
 
     /// <summary>Observations passed through the networks so far.</summary>
     public long Forwarded => Interlocked.Read(ref forwarded);
@@ -248,6 +255,8 @@ public sealed class InferenceServer : IDisposable
         var e = config.EmbeddingSize;
         embeddings.StartEpisodes(index, starts);
         var embedded = embeddings.Embed(x, index).cpu().data<float>().ToArray();
+        Volatile.Write(ref embeddingVersions, embeddings.LiveVersions);
+        Interlocked.Exchange(ref embeddingRefreshesDeferred, embeddings.Deferred);
         var errors = networks.Rnd?.call(x).cpu().data<float>().ToArray();
         lock (rndMoments)
         {

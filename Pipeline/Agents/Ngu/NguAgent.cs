@@ -131,7 +131,11 @@ public static class NguAgent
                 events.Writer.TryWrite(new MetricsEvent(Interlocked.Read(ref updates[0]), "actors",
                     [.. values, new("intrinsic_mean", inference.TakeMeanIntrinsic()), new("replay_size", table.Size),
                         new("parameter_version", inference.Version), new("env_steps", inference.Forwarded), .. table.Metrics(),
-                        .. (distinct is null ? [] : new KeyValuePair<string, double>[] { new("distinct_observations", distinct.Count) })]));
+                        .. (distinct is null ? [] : new KeyValuePair<string, double>[] { new("distinct_observations", distinct.Count) }),
+                        .. (config.Intrinsic == NguConfig.None ? [] : new KeyValuePair<string, double>[]
+                        {
+                            new("embedding_versions", inference.EmbeddingVersions), new("embedding_refreshes_deferred", inference.EmbeddingRefreshesDeferred),
+                        })]));
         }, () => priorities.Value, distinct, both.Token);
         var all = Task.WhenAll(running).ContinueWith(t => events.Writer.TryComplete(t.Exception?.InnerExceptions.FirstOrDefault(e => e is not OperationCanceledException)),
             TaskScheduler.Default);
