@@ -73,7 +73,8 @@ public sealed class InferenceServer : IDisposable
         using var generator = new Generator((ulong)seed, device);
         networks = new NguNetworks(config, generator, device);
         var copies = served;
-        if (networks.Embedding is not null)
+        // Only a trained f changes between snapshots; a random embedding stays the one network all episodes use.
+        if (networks.Embedding is not null && config.Intrinsic == NguConfig.Learned)
             embeddings = new EpisodeEmbeddings(networks.Embedding,
                 () => new EmbeddingNetwork(NguNetworks.EmbeddingTorso(config), config.Spec.ActionCount, config.EmbeddingSize, device), copies);
         memories = Enumerable.Range(0, copies).Select(_ => new EpisodicMemory(config.EpisodicCapacity, config.EmbeddingSize, config.Kernel)).ToArray();
@@ -88,7 +89,7 @@ public sealed class InferenceServer : IDisposable
     /// <summary>Parameter version in use (-1: the initial weights).</summary>
     public long Version => Interlocked.Read(ref version);
 
-    /// <summary>Versions of the embedding f the last batch's episodes used (0 without an embedding).</summary>
+    /// <summary>Versions of the learned embedding f the last batch's episodes used (0 without a learned one).</summary>
     public int EmbeddingVersions => Volatile.Read(ref embeddingVersions);
 
     /// <summary>Refreshes that kept f because <see cref="EpisodeEmbeddings.MaxVersions"/> versions were live.</summary>
@@ -251,12 +252,17 @@ public sealed class InferenceServer : IDisposable
     {
         var count = index.Length;
         var rewards = new float[count];
-        if (embeddings is null) return rewards;
+        if (networks.Embedding is null) return rewards;
         var e = config.EmbeddingSize;
-        embeddings.StartEpisodes(index, starts);
-        var embedded = embeddings.Embed(x, index).cpu().data<float>().ToArray();
-        Volatile.Write(ref embeddingVersions, embeddings.LiveVersions);
-        Interlocked.Exchange(ref embeddingRefreshesDeferred, embeddings.Deferred);
+        float[] embedded;
+        if (embeddings is null) embedded = networks.Embedding.call(x).cpu().data<float>().ToArray();
+        else
+        {
+            embeddings.StartEpisodes(index, starts);
+            embedded = embeddings.Embed(x, index).cpu().data<float>().ToArray();
+            Volatile.Write(ref embeddingVersions, embeddings.LiveVersions);
+            Interlocked.Exchange(ref embeddingRefreshesDeferred, embeddings.Deferred);
+        }
         var errors = networks.Rnd?.call(x).cpu().data<float>().ToArray();
         lock (rndMoments)
         {

@@ -132,7 +132,7 @@ public static class NguAgent
                     [.. values, new("intrinsic_mean", inference.TakeMeanIntrinsic()), new("replay_size", table.Size),
                         new("parameter_version", inference.Version), new("env_steps", inference.Forwarded), .. table.Metrics(),
                         .. (distinct is null ? [] : new KeyValuePair<string, double>[] { new("distinct_observations", distinct.Count) }),
-                        .. (config.Intrinsic == NguConfig.None ? [] : new KeyValuePair<string, double>[]
+                        .. (config.Intrinsic != NguConfig.Learned ? [] : new KeyValuePair<string, double>[]
                         {
                             new("embedding_versions", inference.EmbeddingVersions), new("embedding_refreshes_deferred", inference.EmbeddingRefreshesDeferred),
                         })]));
