@@ -43,9 +43,6 @@ public sealed class EpisodeEmbeddings : IDisposable
     /// <summary>Versions of f some episode still uses (the current one included if any copy is on it).</summary>
     public int LiveVersions => versionOf.Distinct().Count();
 
-    /// <summary>The version of f copy <paramref name="copy"/>'s episode uses: how many refreshes came before it.</summary>
-    public long VersionOf(int copy) => versionOf[copy];
-
     /// <summary>Runs <paramref name="load"/>, which overwrites the current f (and the other networks); copies mid-episode on
     /// the outgoing f keep a frozen copy of it, or, with <see cref="MaxVersions"/> live, f keeps its weights.</summary>
     public void Refresh(Action load)
