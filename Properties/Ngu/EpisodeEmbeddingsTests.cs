@@ -20,6 +20,13 @@ public class EpisodeEmbeddingsTests
         return SeededInit.PyTorchDefaults(new EmbeddingNetwork(NguNetworks.EmbeddingTorso(Config), Config.Spec.ActionCount, Config.EmbeddingSize, CPU), generator);
     }
 
+    static Tensor Observations(int seed) => randn([3, .. Config.Spec.ObservationShape.Select(d => (long)d)], generator: new Generator((ulong)seed, CPU));
+
+    static void CopyWeights(EmbeddingNetwork target, EmbeddingNetwork source)
+    {
+        foreach (var (to, from) in target.parameters().Zip(source.parameters())) to.copy_(from);
+    }
+
     static void AssertSame(Tensor expected, Tensor actual, string what) =>
         Assert.True(allclose(expected, actual, rtol: 1e-5, atol: 1e-6),
             $"{what}: [{string.Join(", ", expected.data<float>().ToArray())}] != [{string.Join(", ", actual.data<float>().ToArray())}]");
@@ -32,13 +39,13 @@ public class EpisodeEmbeddingsTests
         using var current = Network(1);
         using var next = Network(2);
         using var embeddings = new EpisodeEmbeddings(current, () => Network(99), copies: 3);
-        var x = randn([3, .. Config.Spec.ObservationShape.Select(d => (long)d)], generator: new Generator(7, CPU));
+        var x = Observations(7);
         int[] copies = [0, 1, 2];
         embeddings.StartEpisodes(copies, [true, true, true]);
         var before = current.call(x).clone();
         Assert.True(allclose(before, embeddings.Embed(x, copies)));
 
-        embeddings.Refresh(() => { foreach (var (to, from) in current.parameters().Zip(next.parameters())) to.copy_(from); });
+        embeddings.Refresh(() => CopyWeights(current, next));
         embeddings.StartEpisodes(copies, [false, true, false]); // only copy 1 starts an episode after the refresh
         var after = next.call(x);
         var mixed = embeddings.Embed(x, copies);
@@ -66,10 +73,10 @@ public class EpisodeEmbeddingsTests
         using var current = Network(1);
         using var second = Network(2);
         using var third = Network(3);
-        var x = randn([3, .. Config.Spec.ObservationShape.Select(d => (long)d)], generator: new Generator(8, CPU));
+        var x = Observations(8);
         var before = current.call(x).clone();
         var loadedOthers = 0;
-        void LoadFrom(EmbeddingNetwork source) { loadedOthers++; foreach (var (to, from) in current.parameters().Zip(source.parameters())) to.copy_(from); }
+        void LoadFrom(EmbeddingNetwork source) { loadedOthers++; CopyWeights(current, source); }
         using var embeddings = new EpisodeEmbeddings(current, () => Network(99), copies: 3, maxVersions: 2);
         int[] copies = [0, 1, 2];
         embeddings.StartEpisodes(copies, [true, true, true]);

@@ -60,17 +60,8 @@ public static class SrnnPhysicsRecipes
         var (truthCpu, observedCpu) = data.TestSet(system, config.Dt, seeds.Test);
         var truth = plan.Own(truthCpu.to(device));
         var observed = plan.Own(observedCpu.to(device));
-        var reference = ReferenceError(system, observed, truth, config.Dt);
+        var reference = TrueEquations.Error(system, observed, truth, config.Dt);
         return SrnnTraining.Flow(config, plan, device, train, data.BatchSize, state => Evaluate(state, system, observed, truth, reference));
-    }
-
-    /// <summary>The test error of the true equations under leapfrog at the models' step (NaN when the system has none).</summary>
-    static double ReferenceError(IReferenceSystem system, torch.Tensor observed, torch.Tensor truth, double dt)
-    {
-        using var predicted = TrueEquations.Rollout(system, observed, truth, dt);
-        if (predicted is null) return double.NaN;
-        using var onDevice = predicted.to(truth.device);
-        return SymplecticRnn.PositionErrors(onDevice, truth, system.Dimension).Average();
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Pipeline.Algorithms.Srnn;
 using Pipeline.Environments.Physics;
 using static TorchSharp.torch;
 
@@ -28,5 +29,14 @@ public static class TrueEquations
             }
         }
         return tensor(values, [t, b, w], dtype: ScalarType.Float64);
+    }
+
+    /// <summary>The mean test error of <see cref="Rollout"/> (NaN when the system has no leapfrog step).</summary>
+    public static double Error(IReferenceSystem system, Tensor observed, Tensor truth, double dt)
+    {
+        using var rollout = Rollout(system, observed, truth, dt);
+        if (rollout is null) return double.NaN;
+        using var onDevice = rollout.to(truth.device);
+        return SymplecticRnn.PositionErrors(onDevice, truth, system.Dimension).Average();
     }
 }
