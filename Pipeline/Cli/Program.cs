@@ -64,11 +64,15 @@ run.SetAction((parse, cancellation) =>
 var reproductionName = new Argument<string>("paper") { Description = "a reproduction name (see `pipeline list`)" };
 var quick = new Option<bool>("--quick") { Description = "the reduced variant that finishes in minutes" };
 var full = new Option<bool>("--full") { Description = "the paper-sized variant (the default)" };
-var reproduceSeed = new Option<int>("--seed") { Description = "base seed (restarts use seed, seed+1, ...)", DefaultValueFactory = _ => 0 };
+var reproduceSeed = new Option<int?>("--seed") { Description = "base seed (default 0; restarts use seed, seed+1, ...)" };
 var reproduceOut = new Option<string?>("--out") { Description = "output directory (default runs/reproduce-<paper>/<time>)" };
+var reproduceResume = new Option<string?>("--resume")
+{
+    Description = "continue a stopped, failed or killed reproduction in this directory: finished sub-runs are loaded, the one in progress continues from its newest checkpoint",
+};
 var reproduce = new Command("reproduce", "Run a paper's experiment and write report.md with its tables and figures")
 {
-    reproductionName, quick, full, reproduceSeed, reproduceOut,
+    reproductionName, quick, full, reproduceSeed, reproduceOut, reproduceResume,
 };
 reproduce.SetAction((parse, cancellation) =>
 {
@@ -78,8 +82,9 @@ reproduce.SetAction((parse, cancellation) =>
         Console.Error.WriteLine("error: --quick and --full exclude each other");
         return Task.FromResult(2);
     }
-    return ReproduceCommand.Execute(parse.GetValue(reproductionName)!, parse.GetValue(quick), parse.GetValue(reproduceSeed),
-        parse.GetValue(reproduceOut), cancellation);
+    bool? variant = parse.GetValue(quick) ? true : parse.GetValue(full) ? false : null;
+    return ReproduceCommand.Execute(parse.GetValue(reproductionName)!, variant, parse.GetValue(reproduceSeed),
+        parse.GetValue(reproduceOut), parse.GetValue(reproduceResume), cancellation);
 });
 
 var dataset = new Argument<string>("dataset") { Description = "mnist" };

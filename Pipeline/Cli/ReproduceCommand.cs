@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LanguageExt;
 using Pipeline.Reproductions;
 
 namespace Pipeline.Cli;
@@ -6,7 +7,10 @@ namespace Pipeline.Cli;
 /// <summary>`pipeline reproduce`: runs a paper's experiment and writes report.md and summary.json with its tables.</summary>
 public static class ReproduceCommand
 {
-    public static async Task<int> Execute(string name, bool quick, int seed, string? output, CancellationToken cancellation)
+    /// <param name="quick">--quick (true), --full (false) or neither (null: full, or the resumed directory's variant).</param>
+    /// <param name="seed">--seed, or null (0, or the resumed directory's seed).</param>
+    /// <param name="resume">a directory an earlier attempt wrote: continue it instead of starting afresh.</param>
+    public static async Task<int> Execute(string name, bool? quick, int? seed, string? output, string? resume, CancellationToken cancellation)
     {
         var reproduction = ReproductionRegistry.Find(name);
         if (reproduction is null)
@@ -14,18 +18,41 @@ public static class ReproduceCommand
             Console.Error.WriteLine($"error: no reproduction '{name}'. Known: {string.Join(", ", ReproductionRegistry.All.Select(r => r.Name))}");
             return 2;
         }
-        var directory = Path.GetFullPath(output ?? Path.Combine("runs", $"reproduce-{reproduction.Name}", $"{DateTime.Now:yyyyMMdd-HHmmss}{(quick ? "-quick" : "")}"));
-        if (File.Exists(Path.Combine(directory, "summary.json")))
+        if (resume is not null && output is not null)
         {
-            Console.Error.WriteLine($"error: {directory} already holds a reproduction; choose another --out");
+            Console.Error.WriteLine("error: --resume continues in the directory it names; drop --out");
             return 2;
         }
-        Directory.CreateDirectory(directory);
-        Console.Error.WriteLine($"reproduction directory: {directory}");
+        string directory;
+        ReproductionRecord record;
+        if (resume is not null)
+        {
+            directory = Path.GetFullPath(resume);
+            var found = ReproductionRecord.ForResume(directory, reproduction.Name, quick, seed);
+            if (found.IsFail)
+            {
+                found.IfFail(errors => errors.Iter(e => Console.Error.WriteLine($"error: {e.Message}")));
+                return 2;
+            }
+            record = found.IfFail(_ => throw new InvalidOperationException());
+        }
+        else
+        {
+            record = new ReproductionRecord(reproduction.Name, quick ?? false, seed ?? 0);
+            directory = Path.GetFullPath(output ?? Path.Combine("runs", $"reproduce-{reproduction.Name}", $"{DateTime.Now:yyyyMMdd-HHmmss}{(record.Quick ? "-quick" : "")}"));
+            if (ReproductionRecord.IsHeldBy(directory))
+            {
+                Console.Error.WriteLine($"error: {directory} already holds a reproduction; continue it with --resume {directory}, or choose another --out");
+                return 2;
+            }
+            Directory.CreateDirectory(directory);
+        }
+        record.Write(directory);
+        Console.Error.WriteLine($"reproduction directory: {directory}{(resume is null ? "" : $" (continuing the {record.Variant} variant, seed {record.Seed})")}");
         var report = new ReproductionReport($"{reproduction.Name}: {reproduction.Summary}");
-        report.Text($"Paper: {reproduction.Paper}. Variant: {(quick ? "quick" : "full")}, seed {seed}.");
-        var context = new ReproductionContext(directory, quick, seed, line => Console.Error.WriteLine(line), report,
-            (start, last) => ProgressSink.Plain(start, last, Console.Error));
+        report.Text($"Paper: {reproduction.Paper}. Variant: {record.Variant}, seed {record.Seed}.");
+        var context = new ReproductionContext(directory, record.Quick, record.Seed, line => Console.Error.WriteLine(line), report,
+            (start, last) => ProgressSink.Plain(start, last, Console.Error), resume: resume is not null);
         var clock = Stopwatch.StartNew();
         string status;
         try
@@ -39,8 +66,21 @@ public static class ReproduceCommand
             report.Text($"**The reproduction failed:** {e.Message}");
             Console.Error.WriteLine($"error: {e.Message}");
         }
-        report.Write(directory, new { reproduction = reproduction.Name, quick, seed, status, elapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1) });
+        if (context.Continued.Count > 0) report.Text(ContinuedNote(context.Continued));
+        report.Write(directory, new { reproduction = reproduction.Name, quick = record.Quick, seed = record.Seed, status, elapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+            continuedSubRuns = context.Continued.Count });
         Console.WriteLine(File.ReadAllText(Path.Combine(directory, "report.md")));
         return status switch { "completed" => 0, "stopped" => 130, _ => 1 };
+    }
+
+    /// <summary>Which sub-runs came from an earlier attempt, since their training times in the tables cover this attempt only.</summary>
+    static string ContinuedNote(IReadOnlyList<ContinuedSubRun> continued)
+    {
+        var finished = continued.Where(c => c.WasFinished).Select(c => c.Subdirectory).ToList();
+        var partial = continued.Where(c => !c.WasFinished).Select(c => $"{c.Subdirectory} (from step {c.StartStep:N0} of {c.Steps:N0})").ToList();
+        return "Continued from an earlier attempt (`--resume`): " +
+            (finished.Count > 0 ? $"{finished.Count} sub-run(s) were already finished and were loaded from their checkpoints ({string.Join(", ", finished)})" : "no sub-run was finished") +
+            (partial.Count > 0 ? $"; {partial.Count} continued from their newest checkpoint: {string.Join(", ", partial)}" : "") +
+            ". Training times reported for these sub-runs count only this attempt's part.";
     }
 }

@@ -18,30 +18,64 @@ public interface IReproduction
 
 /// <summary>Where a reproduction writes, how big it runs, and a way to run one recipe as a sub-run.</summary>
 /// <param name="progress">makes a progress sink for a sub-run from its (start, last) steps; none when null.</param>
+/// <param name="resume">continue an earlier attempt in <paramref name="directory"/>: a sub-run found there continues
+/// from its newest checkpoint (a finished one trains no further) instead of being refused.</param>
 public sealed class ReproductionContext(string directory, bool quick, int seed, Action<string> log, ReproductionReport report,
-    Func<long, long, Sink<RunEvent>>? progress = null)
+    Func<long, long, Sink<RunEvent>>? progress = null, bool resume = false)
 {
+    /// <summary>Checkpoints per sub-run asked for only a final one, so a killed attempt loses at most a tenth of a sub-run.</summary>
+    public const int CheckpointsPerSubRun = 10;
+
+    readonly List<ContinuedSubRun> continued = [];
+
     public string Directory { get; } = directory;
     /// <summary>The reduced variant (fewer restarts or steps) that finishes in minutes.</summary>
     public bool Quick { get; } = quick;
     public int Seed { get; } = seed;
     public Action<string> Log { get; } = log;
     public ReproductionReport Report { get; } = report;
+    public bool Resume { get; } = resume;
+
+    /// <summary>The sub-runs this attempt found from an earlier one, in the order they were reached.</summary>
+    public IReadOnlyList<ContinuedSubRun> Continued
+    {
+        get { lock (continued) return [.. continued]; }
+    }
 
     public string PathOf(params string[] parts) => Path.Combine([Directory, .. parts]);
 
     /// <summary>
     /// Runs a recipe with <paramref name="assignments"/> as a sub-run in its own run directory (metrics, TensorBoard,
-    /// checkpoints, plots, report) under this reproduction's folder; throws if the run fails.
+    /// checkpoints, plots, report) under this reproduction's folder; throws if the run fails. When resuming, a sub-run
+    /// already in that folder continues from its newest checkpoint, and one of another config is refused.
     /// </summary>
     public async Task<RunOutcome> Train(IRecipe recipe, string subdirectory, IReadOnlyList<string> assignments, int seed, long steps, CancellationToken cancellation)
     {
-        var prepared = recipe.Prepare(assignments, seed, steps)
+        var prepared = recipe.Prepare(WithIntermediateCheckpoints(assignments, steps), seed, steps)
             .IfFail(errors => throw new ArgumentException(string.Join("; ", errors)));
-        var directory = RunDirectory.CreateNew(PathOf(subdirectory), recipe.Name, seed);
-        Log($"{subdirectory}: {recipe.Name} seed {seed}, {steps} steps {string.Join(" ", assignments)}");
-        var outcome = await TrainingRunner.Run(prepared, directory, false, false, progress is null ? [] : [progress(0, steps)], Log, cancellation).ConfigureAwait(false);
+        var path = PathOf(subdirectory);
+        var resuming = Resume && File.Exists(Path.Combine(path, "config.json"));
+        var directory = resuming ? RunDirectory.Open(path) : RunDirectory.CreateNew(path, recipe.Name, seed);
+        Log($"{subdirectory}: {recipe.Name} seed {seed}, {steps} steps {string.Join(" ", assignments)}{(resuming ? " (continuing the earlier attempt)" : "")}");
+        var outcome = await TrainingRunner.Run(prepared, directory, resuming, false, progress is null ? [] : [progress(0, steps)], Log, cancellation).ConfigureAwait(false);
+        if (resuming) lock (continued) continued.Add(new ContinuedSubRun(subdirectory, outcome.StartStep, steps));
         if (outcome.Result.Status == RunStatus.Failed) outcome.Result.ThrowIfFailed();
         return outcome;
     }
+
+    /// <summary>A checkpoint cadence of at least the run's length (a final checkpoint only) becomes a tenth of it. The
+    /// cadence is not part of the config hash and does not change what is trained.</summary>
+    static IReadOnlyList<string> WithIntermediateCheckpoints(IReadOnlyList<string> assignments, long steps)
+    {
+        const string key = "checkpoint-every=";
+        var cadence = Math.Max(1, (steps + CheckpointsPerSubRun - 1) / CheckpointsPerSubRun);
+        return [.. assignments.Select(a => a.StartsWith(key, StringComparison.Ordinal) && long.TryParse(a[key.Length..], out var every) && every >= steps
+            ? $"{key}{cadence}" : a)];
+    }
+}
+
+/// <summary>A sub-run an earlier attempt had started: where it stood when this attempt reached it.</summary>
+public sealed record ContinuedSubRun(string Subdirectory, long StartStep, long Steps)
+{
+    public bool WasFinished => StartStep >= Steps;
 }
