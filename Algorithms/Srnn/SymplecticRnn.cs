@@ -78,8 +78,11 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
     [Param("L-BFGS iterations per initial state fit (paper: 10)", Min = 1, Max = 1000)]
     public int IsoIterations { get; init; } = 10;
 
-    [Param("ISO's L-BFGS searches along each direction (backtracking Armijo, like scipy's L-BFGS-B in the paper's code) instead of torch.optim.LBFGS's fixed unit step (FixedStepLbfgs); set it for training-time ISO, where the fixed steps fit poorly (docs/SRNN.md)")]
-    public bool IsoLineSearch { get; init; }
+    // On by default since the paper's code fits z0 with scipy's L-BFGS-B (line-searched), and training-time ISO with
+    // fixed unit steps raises the training loss instead of lowering it (docs/SRNN.md). Runs written while the default
+    // was false resume with --set iso-line-search=false, which keeps their config hash.
+    [Param("ISO's L-BFGS searches along each direction (backtracking Armijo, like scipy's L-BFGS-B in the paper's code); false = torch.optim.LBFGS's fixed unit step (FixedStepLbfgs), which fits poorly in training-time ISO (docs/SRNN.md)")]
+    public bool IsoLineSearch { get; init; } = true;
 
     [Param("training steps before training-time ISO starts (paper: the first 10% of training)", Min = 0, Max = 100000000)]
     public long IsoAfter { get; init; }

@@ -68,7 +68,7 @@ public class IsoPerEpochRefitTests
         using (var second = Batch(all, [3, 4, 5], closesEpoch: true))
             refit = SymplecticRnn.Update(state, second).Metrics;
         // The refit is one joint L-BFGS run from the noisy first observations with the network after the step.
-        var expected = InitialStateOptimisation.Fit(SymplecticRnn.Model(state), all, 2, Integrator.Leapfrog, 0.1, all[0]);
+        var expected = InitialStateOptimisation.Fit(SymplecticRnn.Model(state), all, 2, Integrator.Leapfrog, 0.1, all[0], Config.IsoLineSearch);
         Assert.Equal(expected.data<float>().ToArray(), kept.data<float>().ToArray());
         Assert.Equal(expected.sub(all[0]).abs().mean().item<float>(), refit["iso_refit_change"], 5);
         Assert.True(refit["iso_refit_change"] > 0);
