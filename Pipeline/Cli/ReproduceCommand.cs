@@ -47,7 +47,7 @@ public static class ReproduceCommand
             }
             Directory.CreateDirectory(directory);
         }
-        record.Write(directory);
+        if (!File.Exists(Path.Combine(directory, ReproductionRecord.FileName))) record.Write(directory);
         Console.Error.WriteLine($"reproduction directory: {directory}{(resume is null ? "" : $" (continuing the {record.Variant} variant, seed {record.Seed})")}");
         var report = new ReproductionReport($"{reproduction.Name}: {reproduction.Summary}");
         report.Text($"Paper: {reproduction.Paper}. Variant: {record.Variant}, seed {record.Seed}.");

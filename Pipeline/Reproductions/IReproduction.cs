@@ -57,7 +57,17 @@ public sealed class ReproductionContext(string directory, bool quick, int seed, 
         var resuming = Resume && File.Exists(Path.Combine(path, "config.json"));
         var directory = resuming ? RunDirectory.Open(path) : RunDirectory.CreateNew(path, recipe.Name, seed);
         Log($"{subdirectory}: {recipe.Name} seed {seed}, {steps} steps {string.Join(" ", assignments)}{(resuming ? " (continuing the earlier attempt)" : "")}");
-        var outcome = await TrainingRunner.Run(prepared, directory, resuming, false, progress is null ? [] : [progress(0, steps)], Log, cancellation).ConfigureAwait(false);
+        RunOutcome outcome;
+        try
+        {
+            outcome = await TrainingRunner.Run(prepared, directory, resuming, false, progress is null ? [] : [progress(0, steps)], Log, cancellation).ConfigureAwait(false);
+        }
+        catch (ConfigMismatchException e)
+        {
+            // `run --resume` can be told to continue anyway; a reproduction cannot, as its table would mix two configs.
+            throw new InvalidOperationException($"{subdirectory} was trained under another config than this build's, so the reproduction cannot continue " +
+                $"it ({e.Message.Split(';')[0]}). Start a new reproduction with another --out, or delete {path} to retrain only that sub-run.", e);
+        }
         if (resuming) lock (continued) continued.Add(new ContinuedSubRun(subdirectory, outcome.StartStep, steps));
         if (outcome.Result.Status == RunStatus.Failed) outcome.Result.ThrowIfFailed();
         return outcome;

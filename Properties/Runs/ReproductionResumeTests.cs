@@ -79,7 +79,10 @@ public class ReproductionResumeTests
         var folder = NewReproductionFolder();
         var first = Train(Context(folder));
         var metrics = File.ReadAllText(first.Directory.MetricsJsonl);
-        Assert.Throws<ConfigMismatchException>(() => Train(Context(folder, resume: true), "learning-rate=0.01"));
+        var error = Assert.Throws<InvalidOperationException>(() => Train(Context(folder, resume: true), "learning-rate=0.01"));
+        Assert.IsType<ConfigMismatchException>(error.InnerException);
+        Assert.Contains("row was trained under another config", error.Message);
+        Assert.DoesNotContain("--allow-config-change", error.Message);
         Assert.Equal(metrics, File.ReadAllText(first.Directory.MetricsJsonl));
         Assert.Equal([40L, 36L, 32L], first.Directory.CheckpointStore(3).Steps());
     }
