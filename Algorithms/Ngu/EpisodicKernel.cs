@@ -45,6 +45,17 @@ public sealed class EpisodicMemory
 
     public int Count => count;
 
+    /// <summary>The running mean of k-nearest squared distances d_m^2 and how many distances it averages (kept across episodes).</summary>
+    public (double Mean, long Seen) DistanceStatistics => (meanSquaredDistance, distancesSeen);
+
+    /// <summary>Continues the running mean d_m^2 from saved statistics (a resumed run's actors).</summary>
+    public void RestoreDistanceStatistics(double mean, long seen)
+    {
+        if (seen < 0 || !double.IsFinite(mean) || mean < 0)
+            throw new ArgumentException($"saved distance statistics (mean {mean} over {seen}) are not a mean of squared distances");
+        (meanSquaredDistance, distancesSeen) = (mean, seen);
+    }
+
     /// <summary>Empties the memory for a new episode.</summary>
     public void Clear() => (count, next) = (0, 0);
 

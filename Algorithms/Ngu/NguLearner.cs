@@ -224,7 +224,10 @@ public sealed class NguLearner : IAlgorithm<NguConfig, NguLearnerState, Sequence
             throw new ArgumentException($"initial LSTM state has {batch.InitialH.shape[^1]} units; the config has hidden {config.Hidden}", nameof(batch));
     }
 
-    public static byte[] Save(NguLearnerState state)
+    public static byte[] Save(NguLearnerState state) => Save(state, null);
+
+    /// <param name="extra">entries after the learner's own (the agent's actor statistics); readers that do not ask ignore them.</param>
+    public static byte[] Save(NguLearnerState state, Action<TensorArchiveWriter>? extra)
     {
         using var archive = new TensorArchiveWriter("ngu-learner");
         archive.AddAll("online", state.Online.Parameters).AddAll("target", state.Target.Parameters);
@@ -232,10 +235,14 @@ public sealed class NguLearner : IAlgorithm<NguConfig, NguLearnerState, Sequence
         state.EmbeddingAdam?.Save(archive, "adam.embedding");
         state.RndAdam?.Save(archive, "adam.rnd");
         archive.Add("generator", state.Generator).Add("updates", state.Updates);
+        extra?.Invoke(archive);
         return archive.ToArray();
     }
 
-    public static NguLearnerState Load(NguConfig config, byte[] payload, Device device)
+    public static NguLearnerState Load(NguConfig config, byte[] payload, Device device) => Load(config, payload, device, null);
+
+    /// <param name="extra">reads what Save's extra wrote; not called for a payload that ends with the learner's entries.</param>
+    public static NguLearnerState Load(NguConfig config, byte[] payload, Device device, Action<TensorArchiveReader>? extra)
     {
         var state = Init(config, 0, device);
         try
@@ -251,6 +258,7 @@ public sealed class NguLearner : IAlgorithm<NguConfig, NguLearnerState, Sequence
             state.RndAdam?.Load(archive, "adam.rnd");
             archive.ReadInto("generator", state.Generator);
             state.Updates = archive.ReadLong("updates");
+            if (extra is not null && !archive.AtEnd) extra(archive);
             return state;
         }
         catch

@@ -14,7 +14,7 @@ namespace Pipeline.Properties.Ngu;
 /// <summary>The NGU agent's graph end to end, and its parts: the parameter store and the batched inference server.</summary>
 public class NguAgentTests
 {
-    static readonly string[] Small =
+    internal static readonly string[] Small =
     [
         "size=4", "sequence-length=4", "replay-period=4", "auxiliary-steps=3", "copies=8", "actor-groups=2", "min-replay=16",
         "batch-size=8", "hidden=16", "torso-features=16", "dueling-hidden=16", "embedding-size=8", "rnd-outputs=8",

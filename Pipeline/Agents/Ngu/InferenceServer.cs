@@ -62,8 +62,9 @@ public sealed class InferenceServer : IDisposable
     /// <param name="firstCopy">the first of the copies this server acts for (global index); a cluster's actor host
     /// serves its share of the run's copies, which keep their global policies and epsilons.</param>
     /// <param name="copyCount">how many copies it serves (default: all of <see cref="NguAgentConfig.Copies"/>).</param>
+    /// <param name="resumed">life-long reward statistics to continue from (a resumed run's; indexed by global copy).</param>
     public InferenceServer(NguConfig config, NguAgentConfig agent, ParameterStore<ParameterSnapshot> store, int seed, Device device,
-        int firstCopy = 0, int? copyCount = null)
+        int firstCopy = 0, int? copyCount = null, ActorStatistics? resumed = null)
     {
         (this.config, this.agent, this.store, this.device) = (config, agent, store, device);
         (first, served) = (firstCopy, copyCount ?? agent.Copies - firstCopy);
@@ -83,7 +84,31 @@ public sealed class InferenceServer : IDisposable
         (h, c) = (new float[copies * config.Hidden], new float[copies * config.Hidden]);
         random = new Random(seed ^ 0x5EED);
         rndMoments = new RunningMoments(config.RndMomentsDecay);
+        if (resumed is not null) Restore(resumed);
         loop = Task.Run(() => Serve(stop.Token));
+    }
+
+    void Restore(ActorStatistics saved)
+    {
+        if (saved.DistanceMeans.Length != agent.Copies || saved.DistancesSeen.Length != agent.Copies)
+            throw new ArgumentException($"the saved actor statistics are for {saved.DistanceMeans.Length} copies; this run has {agent.Copies}");
+        rndMoments.Restore(saved.RndCount, saved.RndMean, saved.RndVariance);
+        for (var i = 0; i < served; i++) memories[i].RestoreDistanceStatistics(saved.DistanceMeans[first + i], saved.DistancesSeen[first + i]);
+    }
+
+    /// <summary>
+    /// The life-long reward statistics now, for a run checkpoint (copies this server does not serve read 0). Taken under
+    /// the lock the reward computation holds, so it never sees a batch half applied.
+    /// </summary>
+    public ActorStatistics Statistics()
+    {
+        lock (rndMoments)
+        {
+            var means = new double[agent.Copies];
+            var seen = new long[agent.Copies];
+            for (var i = 0; i < served; i++) (means[first + i], seen[first + i]) = memories[i].DistanceStatistics;
+            return new ActorStatistics(rndMoments.Count, rndMoments.Mean, rndMoments.Variance, means, seen);
+        }
     }
 
     /// <summary>Parameter version in use (-1: the initial weights).</summary>

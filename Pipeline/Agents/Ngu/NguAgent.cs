@@ -32,9 +32,15 @@ public static class NguAgent
         var learnerDone = plan.Own(new CancellationTokenSource());
         var updates = new[] { plan.StartStep }; // actor metrics are tagged with the learner's updates; a resumed run starts at its checkpoint
         var priorities = new RecentMaximum(agent.PriorityWindow);
+        // The local actors' inference server, whose life-long reward statistics each checkpoint carries (on a cluster's
+        // silos they stay there, and a resumed run's actors start them afresh).
+        var server = new InferenceServer?[1];
+        var resumedStatistics = plan.Resume is { } saved && plan.Cluster is not { ActorsOnSilos: true }
+            ? ActorStatistics.FromCheckpoint(config, agent.Copies, saved) : null;
         var actors = plan.Cluster is { ActorsOnSilos: true } cluster
             ? Source.From<RunEvent>("actor hosts", cancellation => NguActorHosts.Run(cluster, agent, config.Policies, plan.Seed, updates, table, learnerDone.Token, cancellation))
-            : Source.From<RunEvent>("actors", cancellation => Act(config, agent, plan.Seed, layout, table, store, device, updates, priorities, learnerDone.Token, cancellation));
+            : Source.From<RunEvent>("actors", cancellation => Act(config, agent, plan.Seed, layout, table, store, device, updates, priorities, server, resumedStatistics,
+                learnerDone.Token, cancellation));
         var samples = table.Samples(BatchPool.Samples(layout.Items, config.BatchSize), plan.LastStep - plan.StartStep)
             .OnCompleted(learnerDone.CancelAsync);
         var learner = Graph.From(samples)
@@ -73,7 +79,8 @@ public static class NguAgent
                 .Every(plan.Settings.CheckpointEvery, (state, step) =>
                 {
                     table.Checkpoint();
-                    return new CheckpointEvent(step, NguLearner.Save(state));
+                    var statistics = Volatile.Read(ref server[0])?.Statistics();
+                    return new CheckpointEvent(step, NguLearner.Save(state, statistics is null ? null : statistics.Write));
                 }, atEnd: true)
                 .ToStage());
         return Graph.Merge(Graph.From(actors), learner);
@@ -116,14 +123,15 @@ public static class NguAgent
     }
 
     static async IAsyncEnumerable<RunEvent> Act(NguConfig config, NguAgentConfig agent, int seed, SequenceLayout layout, NguReplay table,
-        ParameterStore<ParameterSnapshot> store, torch.Device device, long[] updates, RecentMaximum priorities, CancellationToken learnerDone,
-        [EnumeratorCancellation] CancellationToken cancellation)
+        ParameterStore<ParameterSnapshot> store, torch.Device device, long[] updates, RecentMaximum priorities, InferenceServer?[] server,
+        ActorStatistics? resumed, CancellationToken learnerDone, [EnumeratorCancellation] CancellationToken cancellation)
     {
         using var both = CancellationTokenSource.CreateLinkedTokenSource(learnerDone, cancellation);
         var events = Channel.CreateUnbounded<RunEvent>();
         var report = new EpisodeReport(agent.EpisodesPerReport, config.Policies);
         var distinct = agent.CountDistinctObservations ? new DistinctObservations() : null;
-        using var inference = new InferenceServer(config, agent, store, seed, device);
+        using var inference = new InferenceServer(config, agent, store, seed, device, resumed: resumed);
+        Volatile.Write(ref server[0], inference);
         var writer = table.Writer(2 * agent.ActorGroups, both.Token);
         var running = NguActors.Start(config, agent, seed, layout, inference, writer, 0, agent.Copies, episode =>
         {

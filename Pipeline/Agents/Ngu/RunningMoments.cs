@@ -11,7 +11,16 @@ public sealed class RunningMoments(double decay)
 
     public long Count { get; private set; }
     public double Mean => mean;
+    public double Variance => variance;
     public double StandardDeviation => Math.Sqrt(variance);
+
+    /// <summary>Continues from saved moments (a resumed run's actors).</summary>
+    public void Restore(long count, double savedMean, double savedVariance)
+    {
+        if (count < 0 || !double.IsFinite(savedMean) || !double.IsFinite(savedVariance) || savedVariance < 0)
+            throw new ArgumentException($"saved RND moments (count {count}, mean {savedMean}, variance {savedVariance}) are not valid moments");
+        (Count, mean, variance) = (count, savedMean, savedVariance);
+    }
 
     public void Add(double value)
     {

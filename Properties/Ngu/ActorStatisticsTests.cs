@@ -1,0 +1,97 @@
+using Pipeline.Agents.Ngu;
+using Pipeline.Algorithms.Ngu;
+using Pipeline.Recipes;
+using Pipeline.Runs;
+using Pipeline.Properties.Runs;
+using Pipeline.Stages.Parameters;
+using Pipeline.Stages.Graph;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Pipeline.Properties.Ngu;
+
+/// <summary>
+/// A run checkpoint carries the actors' life-long reward statistics (RND's error moments, each copy's running mean
+/// d_m^2), so a resumed run's intrinsic rewards continue on the scale they had.
+/// </summary>
+public class ActorStatisticsTests
+{
+    static readonly NguAgentConfig Agent = new() { Environment = "deep-sea", Size = 4, Copies = 2, ActorGroups = 1, InferenceTimeoutMs = 20 };
+    static readonly NguConfig Config = NguAgent.WithEnvironmentSpec(NguLearnerTests.Tiny with { Hidden = 8, Intrinsic = NguConfig.RandomEmbedding }, Agent);
+
+    /// <summary>Requests of one episode for both copies, drawn once, so that every server sees the same observations.</summary>
+    static List<float[]> Episode(int seed, int steps)
+    {
+        var rows = new Random(seed);
+        return [.. Enumerable.Range(0, steps).Select(_ => Enumerable.Range(0, 2 * Config.Spec.ObservationSize).Select(_ => (float)rows.NextDouble()).ToArray())];
+    }
+
+    static async Task<List<float[]>> Play(InferenceServer server, List<float[]> episode)
+    {
+        var rewards = new List<float[]>();
+        for (var t = 0; t < episode.Count; t++)
+        {
+            var start = t == 0;
+            rewards.Add((await server.ActAsync(new InferenceRequest(0, episode[t], start ? [-1, -1] : [0, 0], [0f, 0f], [start, start]))).Intrinsic);
+        }
+        return rewards;
+    }
+
+    static void AssertSameStatistics(ActorStatistics expected, ActorStatistics actual)
+    {
+        Assert.Equal((expected.RndCount, expected.RndMean, expected.RndVariance), (actual.RndCount, actual.RndMean, actual.RndVariance));
+        Assert.Equal(expected.DistanceMeans, actual.DistanceMeans);
+        Assert.Equal(expected.DistancesSeen, actual.DistancesSeen);
+    }
+
+    [Fact]
+    public async Task A_server_resumed_from_the_statistics_gives_the_original_servers_intrinsic_rewards_from_the_next_episode_on()
+    {
+        using var store = new ParameterStore<ParameterSnapshot>();
+        using var original = new InferenceServer(Config, Agent, store, 1, CPU);
+        await Play(original, Episode(1, 8));
+        var saved = original.Statistics();
+        Assert.Equal(7 * 2, saved.RndCount); // every step after the start, both copies
+        Assert.All(saved.DistancesSeen, seen => Assert.True(seen > 0));
+
+        using var resumed = new InferenceServer(Config, Agent, store, 1, CPU, resumed: saved);
+        using var fresh = new InferenceServer(Config, Agent, store, 1, CPU);
+        AssertSameStatistics(saved, resumed.Statistics());
+        var next = Episode(2, 6);
+        var expected = await Play(original, next);
+        var continued = await Play(resumed, next);
+        var restarted = await Play(fresh, next);
+        Assert.Equal(expected, continued);
+        Assert.NotEqual(expected, restarted); // the statistics matter, or this test would mean nothing
+        AssertSameStatistics(original.Statistics(), resumed.Statistics());
+    }
+
+    [Fact]
+    public void A_checkpoint_carries_the_statistics_and_one_without_them_or_for_other_copies_reads_as_none()
+    {
+        using var state = NguLearner.Init(Config, 3, CPU);
+        var statistics = new ActorStatistics(42, 0.5, 0.25, [1.5, 2.5], [10, 20]);
+        var payload = NguLearner.Save(state, statistics.Write);
+        AssertSameStatistics(statistics, ActorStatistics.FromCheckpoint(Config, 2, payload)!);
+        Assert.Null(ActorStatistics.FromCheckpoint(Config, 2, NguLearner.Save(state)));
+        Assert.Null(ActorStatistics.FromCheckpoint(Config, 3, payload));
+        using var loaded = NguLearner.Load(Config, payload, CPU); // a reader that does not ask ignores them
+        Assert.Equal(state.Updates, loaded.Updates);
+    }
+
+    [Fact]
+    public void An_agent_runs_checkpoint_holds_its_actors_statistics()
+    {
+        var recipe = RecipeRegistry.Find("ngu-deepsea")!;
+        var prepared = recipe.Prepare(NguAgentTests.Small, 3, 10).IfFail(e => throw new InvalidOperationException(string.Join("; ", e)));
+        var run = SmallRuns.Run(prepared, RunDirectory.CreateNew(SmallRuns.NewFolder(), recipe.Name, 3));
+        Assert.Equal(RunStatus.Completed, run.Result.Status);
+        var config = (NguConfig)prepared.Config;
+        var agent = (NguAgentConfig)prepared.Data;
+        var statistics = ActorStatistics.FromCheckpoint(config, agent.Copies, run.Directory.CheckpointStore(3).Latest()!.Payload);
+        Assert.NotNull(statistics);
+        Assert.True(statistics.RndCount > 0);
+        Assert.Equal(agent.Copies, statistics.DistancesSeen.Length);
+        Assert.Contains(statistics.DistancesSeen, seen => seen > 0);
+    }
+}
