@@ -70,6 +70,8 @@ public static class ReproduceCommand
         report.Write(directory, new { reproduction = reproduction.Name, quick = record.Quick, seed = record.Seed, status, elapsedSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
             continuedSubRuns = context.Continued.Count });
         Console.WriteLine(File.ReadAllText(Path.Combine(directory, "report.md")));
+        if (status != "completed")
+            Console.Error.WriteLine($"continue it with: pipeline reproduce {reproduction.Name} --resume {directory}");
         return status switch { "completed" => 0, "stopped" => 130, _ => 1 };
     }
 
