@@ -131,5 +131,12 @@ public class IsoPerEpochRefitTests
         var resumed = Run(Prepare(9), RunDirectory.Open(folder), resume: true);
         Assert.Equal(RunStatus.Completed, resumed.Result.Status);
         Assert.Equal(metrics, File.ReadAllText(resumed.Directory.MetricsJsonl));
+
+        // The prepared config is the one that trained (one kept z0 per window), so its checkpoint loads with it, as the
+        // reproductions load their Table 2 models; with iso-windows left at 0 the model would lack the buffer.
+        var prepared = (SymplecticRnnConfig)Prepare(9).Config;
+        Assert.Equal(12, prepared.IsoWindows);
+        using var loaded = SymplecticRnn.Load(prepared, whole.Directory.CheckpointStore(3).Latest()!.Payload, CPU);
+        Assert.Equal([12L, 4L], Kept(loaded).shape);
     }
 }

@@ -55,6 +55,14 @@ public sealed record PhysicsDataConfig : IConfig<PhysicsDataConfig>
 
     public int WindowStates => Window == 0 ? States : Window;
 
+    /// <summary>Training windows: every window of <see cref="WindowStates"/> consecutive states of every trajectory.</summary>
+    [JsonIgnore] // derived, and kept out of the config hash
+    public long WindowCount => (long)Trajectories * (States - WindowStates + 1);
+
+    /// <summary>True when windows of one trajectory share states, so single-step training would count a transition once per window holding it.</summary>
+    [JsonIgnore]
+    public bool WindowsOverlap => WindowStates > 2 && WindowStates < States;
+
     /// <summary>The reference system; the chain is drawn from <paramref name="generator"/> (once per dataset).</summary>
     public IReferenceSystem CreateSystem(torch.Generator generator) => System switch
     {
@@ -70,7 +78,7 @@ public sealed record PhysicsDataConfig : IConfig<PhysicsDataConfig>
         (WindowStates <= States, $"window {Window} is longer than the {States} states of a trajectory"),
         (WindowStates >= 2, $"window {Window} must hold at least 2 states"),
         (ObservedStates <= RolloutStates, $"observed-states {ObservedStates} exceeds rollout-states {RolloutStates}"),
-        (BatchSize <= Trajectories * (States - WindowStates + 1), $"batch-size {BatchSize} exceeds the {Trajectories * (States - WindowStates + 1)} training windows"));
+        (BatchSize <= WindowCount, $"batch-size {BatchSize} exceeds the {WindowCount} training windows"));
 
     /// <summary>The training windows (W x N x 2d, float32): every window of W consecutive states of every noisy trajectory.</summary>
     public torch.Tensor TrainingWindows(IReferenceSystem system, double dt, ulong seed)

@@ -23,7 +23,7 @@ public static class SrnnPhysicsRecipes
         "SRNN and its baselines (--set model=, training=, integrator=, test-integrator=, iso=) on the noisy 20-mass spring chain",
         $"{Paper}, section 4, Tables 1-2, App. A.1",
         new SymplecticRnnConfig { Dimension = 20, Hidden = 2048, Dt = 0.1, LearningRate = 1e-3, PlateauPatience = 15 },
-        new PhysicsDataConfig(), 31_000, Build);
+        new PhysicsDataConfig(), 31_000, Build) { Resolve = Resolved, CrossCheck = Problems };
 
     /// <summary>
     /// The test horizon is not stated for Table 3; the old three-body script predicts 30 states at dt 0.1 (3 time units).
@@ -38,7 +38,7 @@ public static class SrnnPhysicsRecipes
         $"{Paper}, section 5, Table 3, App. A.2",
         new SymplecticRnnConfig { Dimension = 6, Hidden = 512, Layers = 3, Dt = 1, LearningRate = 3e-4, PlateauPatience = 15 },
         new PhysicsDataConfig { System = "three-body", Trajectories = 100, Window = 5, Noise = 0, Substeps = 1000, ObservedStates = 3, RolloutStates = 10, SharedVelocityFactors = true },
-        19_000, Build);
+        19_000, Build) { Resolve = Resolved, CrossCheck = Problems };
 
     public static IRecipe Billiard() => new Recipe<SymplecticRnnConfig, PhysicsDataConfig>(
         "srnn-billiard",
@@ -46,7 +46,25 @@ public static class SrnnPhysicsRecipes
         $"{Paper}, section 6, App. A.3",
         new SymplecticRnnConfig { Dimension = 2, Hidden = 32, Dt = 0.1, LearningRate = 5e-3, EpochDecay = 0.99, MinLearningRate = 1e-4 },
         new PhysicsDataConfig { System = "billiard", Trajectories = 5000, Noise = 0, Substeps = 1, ObservedStates = 1, RolloutStates = 60 },
-        234_000, Build);
+        234_000, Build) { Resolve = Resolved, CrossCheck = Problems };
+
+    /// <summary>
+    /// The config as it trains, recorded in config.json and returned by Prepare: training-time ISO keeps one z0 per
+    /// training window (a buffer of the model), so code that loads a checkpoint with the prepared config (the reproductions)
+    /// builds the model with that buffer. The training graph sets the same from the data it generates.
+    /// </summary>
+    static SymplecticRnnConfig Resolved(SymplecticRnnConfig config, PhysicsDataConfig data) =>
+        config.IsoWindows == 0 && config.Iso == "train-and-test" ? config with { IsoWindows = data.WindowCount } : config;
+
+    static IEnumerable<string> Problems(SymplecticRnnConfig config, PhysicsDataConfig data)
+    {
+        // Single-step training splits each window into its consecutive pairs; overlapping windows would count a middle
+        // transition up to (window - 1) times and an end one once (the paper trains each pair once: 900 pairs of 2 states).
+        if (config.Training == "single-step" && data.WindowsOverlap)
+            yield return $"training=single-step on overlapping windows of {data.WindowStates} states would weight transitions unevenly " +
+                $"(each counted once per window that holds it); set window=2 (every pair of consecutive states once, as the paper's single-step data) " +
+                $"or window=0 (whole trajectories)";
+    }
 
     static Flow<RunEvent> Build(SymplecticRnnConfig config, PhysicsDataConfig data, RunPlan plan)
     {

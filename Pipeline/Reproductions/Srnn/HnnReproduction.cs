@@ -30,7 +30,7 @@ public sealed class HnnReproduction : IReproduction
         var recipe = RecipeRegistry.Find("hnn")!;
         context.Report.Text($"50 trajectories over t in [0, 3] (spring 30 points, pendulum 45), noise 0.1 on the states, noiseless derivatives; the first 25 " +
             $"trajectories train, the other 25 test. MLP 2-200-200-out (tanh), Adam 1e-3, weight decay 1e-4, {steps:N0} full-batch steps " +
-            "(uniform initialisation where the HNN code uses orthogonal, and the output layer keeps its bias). Energy MSE: RK4 rollouts of the learned " +
+            "(orthogonal weights and no output bias, as the HNN code's MLP). Energy MSE: RK4 rollouts of the learned " +
             "field from the 25 test trajectories' clean first states over t in [0, 20] at step 0.02, mean squared error of the true energy against its start.");
         var rows = new List<IReadOnlyList<object>>();
         foreach (var system in new[] { "spring", "pendulum" })
