@@ -61,7 +61,7 @@ public static class NguCommand
                 using var trained = TrainedRun.Open(parse.GetValue(evaluateRun)!);
                 var chosen = parse.GetValue(actorEpsilons) ? (double?)null : parse.GetValue(epsilon);
                 var result = AgentEvaluation.Run(trained.Config, trained.Agent, trained.Learner, parse.GetValue(copies), parse.GetValue(episodes), chosen,
-                    (ulong)parse.GetValue(evaluationSeed));
+                    (ulong)parse.GetValue(evaluationSeed), statistics: trained.Statistics);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"update {trained.Learner.Updates}, {result.Episodes.Count} episodes, epsilon {(chosen is { } e ? e.ToString("G3", CultureInfo.InvariantCulture) : "per actor")}: " +
                     $"visited fraction {result.MeanVisited:F4} ± {result.VisitedStandardError:F4} (standard error), length {result.MeanLength:F1}, " +

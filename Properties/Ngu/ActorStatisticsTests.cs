@@ -4,6 +4,7 @@ using Pipeline.Recipes;
 using Pipeline.Runs;
 using Pipeline.Properties.Runs;
 using Pipeline.Stages.Parameters;
+using Pipeline.Stages.Training;
 using Pipeline.Stages.Graph;
 using Xunit;
 using static TorchSharp.torch;
@@ -93,5 +94,29 @@ public class ActorStatisticsTests
         Assert.True(statistics.RndCount > 0);
         Assert.Equal(agent.Copies, statistics.DistancesSeen.Length);
         Assert.Contains(statistics.DistancesSeen, seen => seen > 0);
+    }
+
+    [Fact]
+    public void An_evaluations_copies_start_from_the_training_copies_pooled_distance_mean()
+    {
+        var pooled = new ActorStatistics(42, 0.5, 0.25, [1.5, 2.5, 0], [10, 30, 0]).Pooled(4);
+        Assert.Equal((42L, 0.5, 0.25), (pooled.RndCount, pooled.RndMean, pooled.RndVariance));
+        Assert.Equal(Enumerable.Repeat(2.25, 4), pooled.DistanceMeans); // (1.5 x 10 + 2.5 x 30) / 40
+        Assert.Equal(Enumerable.Repeat(13L, 4), pooled.DistancesSeen);  // 40 over the 3 training copies
+    }
+
+    [Fact]
+    public void A_resumed_runs_actors_act_with_the_checkpoints_networks_from_their_first_step()
+    {
+        var recipe = RecipeRegistry.Find("ngu-deepsea")!;
+        PreparedRun Prepare(long steps) => recipe.Prepare(NguAgentTests.Small, 3, steps).IfFail(e => throw new InvalidOperationException(string.Join("; ", e)));
+        var first = SmallRuns.Run(Prepare(10), RunDirectory.CreateNew(SmallRuns.NewFolder(), recipe.Name, 3));
+        var resumed = SmallRuns.Run(Prepare(20), first.Directory, resume: true);
+        Assert.Equal(RunStatus.Completed, resumed.Result.Status);
+        // The learner publishes every 10 updates once the refilled replay lets it train; before this fix the actors'
+        // first reports after a resume showed version -1, the seed's initial weights.
+        var versions = MetricsLog.Read(resumed.Directory.MetricsJsonl).Where(p => p.Phase == "actors" && p.Metric == "parameter_version" && p.Step >= 10).ToList();
+        Assert.NotEmpty(versions);
+        Assert.All(versions, p => Assert.True(p.Value >= 10, $"actors reported parameter version {p.Value} after resuming from update 10"));
     }
 }

@@ -36,16 +36,31 @@ public sealed record ActorStatistics(long RndCount, double RndMean, double RndVa
         return new ActorStatistics(count, moments[0], moments[1], means.data<double>().ToArray(), seen.data<long>().ToArray());
     }
 
+    /// <summary>
+    /// The same statistics for another number of copies (an evaluation's): RND's moments as they are, and for every copy
+    /// the running mean d_m^2 pooled over the copies that have seen distances (weighted by how many).
+    /// </summary>
+    public ActorStatistics Pooled(int copies)
+    {
+        var seen = DistancesSeen.Sum();
+        var mean = seen == 0 ? 0 : DistanceMeans.Zip(DistancesSeen, (m, n) => m * n).Sum() / seen;
+        var each = DistancesSeen.Length == 0 ? 0 : seen / DistancesSeen.Length;
+        return new ActorStatistics(RndCount, RndMean, RndVariance, Enumerable.Repeat(mean, copies).ToArray(), Enumerable.Repeat(each, copies).ToArray());
+    }
+
+    /// <summary><see cref="Read"/>, or null when the entries are for another number of copies (a config change).</summary>
+    public static ActorStatistics? TryRead(TensorArchiveReader archive, int copies)
+    {
+        try { return Read(archive, copies); }
+        catch (InvalidDataException) { return null; }
+    }
+
     /// <summary>The statistics a run checkpoint holds, or null for a checkpoint written without them (before they were
-    /// saved, or with the actors on a cluster's silos) or for another number of copies (a config change).</summary>
+    /// saved, or with the actors on a cluster's silos) or for another number of copies.</summary>
     public static ActorStatistics? FromCheckpoint(NguConfig config, int copies, byte[] payload)
     {
         ActorStatistics? found = null;
-        using var _ = NguLearner.Load(config, payload, CPU, archive =>
-        {
-            try { found = Read(archive, copies); }
-            catch (InvalidDataException) { found = null; }
-        });
+        using var _ = NguLearner.Load(config, payload, CPU, archive => found = TryRead(archive, copies));
         return found;
     }
 }

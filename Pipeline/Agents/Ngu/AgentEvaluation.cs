@@ -42,8 +42,11 @@ public static class AgentEvaluation
 
     /// <param name="epsilon">every copy's epsilon, in [0, 1]; null: the run's per-actor schedule over <paramref name="copies"/> copies.</param>
     /// <param name="device">where the evaluation's networks run (the learner's own device during training).</param>
+    /// <param name="statistics">the training actors' life-long reward statistics, which the evaluation's intrinsic rewards
+    /// start from (pooled over its copies), as an evaluating actor of the paper's agent has its own running ones; null:
+    /// they start afresh (a checkpoint without them).</param>
     public static Result Run(NguConfig config, NguAgentConfig agent, NguLearnerState learner, int copies, int episodesPerCopy, double? epsilon, ulong seed,
-        Device? device = null)
+        Device? device = null, ActorStatistics? statistics = null)
     {
         if (copies < 1 || episodesPerCopy < 1)
             throw new ArgumentOutOfRangeException(nameof(episodesPerCopy), $"copies ({copies}) and episodes per copy ({episodesPerCopy}) must be at least 1");
@@ -53,7 +56,7 @@ public static class AgentEvaluation
         if (epsilon is { } fixedEpsilon) player = player with { EpsilonBase = fixedEpsilon, EpsilonAlpha = 0 };
         using var store = new ParameterStore<ParameterSnapshot>();
         store.Publish(learner.Online.Snapshot(learner.Updates), learner.Updates); // the server reads it before its first batch
-        using var server = new InferenceServer(config, player, store, (int)(seed % int.MaxValue), device ?? CPU);
+        using var server = new InferenceServer(config, player, store, (int)(seed % int.MaxValue), device ?? CPU, resumed: statistics?.Pooled(copies));
         var environment = agent.CreateEnvironment(copies, 0);
         var size = environment.ObservationSize;
         var (observations, next) = (new float[copies * size], new float[copies * size]);

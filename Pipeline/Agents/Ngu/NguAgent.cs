@@ -35,8 +35,7 @@ public static class NguAgent
         // The local actors' inference server, whose life-long reward statistics each checkpoint carries (on a cluster's
         // silos they stay there, and a resumed run's actors start them afresh).
         var server = new InferenceServer?[1];
-        var resumedStatistics = plan.Resume is { } saved && plan.Cluster is not { ActorsOnSilos: true }
-            ? ActorStatistics.FromCheckpoint(config, agent.Copies, saved) : null;
+        var resumedStatistics = plan.Resume is { } saved ? PublishResumed(config, agent, saved, store, table, priorities, device, plan.Cluster is { ActorsOnSilos: true }) : null;
         var actors = plan.Cluster is { ActorsOnSilos: true } cluster
             ? Source.From<RunEvent>("actor hosts", cancellation => NguActorHosts.Run(cluster, agent, config.Policies, plan.Seed, updates, table, learnerDone.Token, cancellation))
             : Source.From<RunEvent>("actors", cancellation => Act(config, agent, plan.Seed, layout, table, store, device, updates, priorities, server, resumedStatistics,
@@ -75,7 +74,7 @@ public static class NguAgent
                 // Evaluations come before the checkpoint of the same step, so a run resumed from it never lacks that evaluation.
                 .EveryIf(agent.EvaluateEvery, (state, step) => new MetricsEvent(step, "eval",
                     AgentEvaluation.Run(config, agent, state, agent.EvaluationCopies, agent.EvaluationEpisodes, agent.EvaluationEpsilon,
-                        EvaluationSeed(plan.Seed), device).Metrics()), atEnd: true)
+                        EvaluationSeed(plan.Seed), device, Volatile.Read(ref server[0])?.Statistics()).Metrics()), atEnd: true)
                 .Every(plan.Settings.CheckpointEvery, (state, step) =>
                 {
                     table.Checkpoint();
@@ -103,6 +102,22 @@ public static class NguAgent
                 $"({agent.Environment}'s last up to {agent.LongestEpisode} steps): otherwise {config.ReplayPeriod - covered} step(s) of every {config.ReplayPeriod} " +
                 $"are never trained (a sequence's burn-in only warms up the LSTM and its last step only bootstraps); " +
                 $"set sequence-length={config.ReplayPeriod + config.BurnIn + 1} or lower replay-period";
+    }
+
+    /// <summary>
+    /// A resumed run's actors act with the checkpoint's networks from their first step, not with the seed's initial
+    /// weights until the learner's first publish (which waits for a refilled replay); returns the checkpoint's life-long
+    /// reward statistics for the local actors (null on a cluster's silos, or when the checkpoint has none).
+    /// </summary>
+    static ActorStatistics? PublishResumed(NguConfig config, NguAgentConfig agent, byte[] payload, ParameterStore<ParameterSnapshot> store, NguReplay table,
+        RecentMaximum priorities, torch.Device device, bool actorsOnSilos)
+    {
+        ActorStatistics? statistics = null;
+        using var resumed = NguLearner.Load(config, payload, device, archive => statistics = ActorStatistics.TryRead(archive, agent.Copies));
+        var snapshot = resumed.Online.Snapshot(resumed.Updates);
+        table.Published(snapshot, priorities.Value);
+        store.Publish(snapshot, resumed.Updates);
+        return actorsOnSilos ? null : statistics;
     }
 
     /// <summary>Every evaluation of a run plays the same fresh episodes, so its curve follows the policy, not the draw of mazes.</summary>

@@ -13,11 +13,14 @@ namespace Pipeline.Reproductions.Ngu;
 /// </summary>
 public sealed class TrainedRun : IDisposable
 {
-    TrainedRun(NguConfig config, NguAgentConfig agent, NguLearnerState learner) => (Config, Agent, Learner) = (config, agent, learner);
+    TrainedRun(NguConfig config, NguAgentConfig agent, NguLearnerState learner, ActorStatistics? statistics) =>
+        (Config, Agent, Learner, Statistics) = (config, agent, learner, statistics);
 
     public NguConfig Config { get; }
     public NguAgentConfig Agent { get; }
     public NguLearnerState Learner { get; }
+    /// <summary>The actors' life-long reward statistics at the checkpoint (null when it has none).</summary>
+    public ActorStatistics? Statistics { get; }
 
     public static TrainedRun Open(string runDirectory)
     {
@@ -29,7 +32,9 @@ public sealed class TrainedRun : IDisposable
             throw new ArgumentException($"{runDirectory} is a {recipeName} run, not an NGU agent run");
         var config = NguAgent.WithEnvironmentSpec(algorithm, agent) with { Device = "cpu" };
         var checkpoint = directory.CheckpointStore(3).Latest() ?? throw new ArgumentException($"{runDirectory} has no checkpoint");
-        return new TrainedRun(config, agent, NguLearner.Load(config, checkpoint.Payload, CPU));
+        ActorStatistics? statistics = null;
+        var learner = NguLearner.Load(config, checkpoint.Payload, CPU, archive => statistics = ActorStatistics.TryRead(archive, agent.Copies));
+        return new TrainedRun(config, agent, learner, statistics);
     }
 
     public void Dispose() => Learner.Dispose();
