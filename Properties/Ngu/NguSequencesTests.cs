@@ -58,6 +58,20 @@ public class NguSequencesTests
     /// Byte observations (an environment whose values are k / 255) come back as exactly the floats the environment wrote:
     /// every one of the 256 levels, compared bit for bit, so actors and the learner see the same inputs.
     /// </summary>
+    /// <summary>A tail that starts mid-episode and holds only burn-in steps would train nothing: the agent does not store it.</summary>
+    [Fact]
+    public void Tails_of_burn_in_steps_only_are_not_stored()
+    {
+        var config = NguLearnerTests.Tiny with { SequenceLength = 8, ReplayPeriod = 4, BurnIn = 2 };
+        var layout = NguSequences.Layout(config);
+        Assert.Equal(3, layout.MinimumTail);
+        var output = new ItemBatchBuilder(BatchPool.Items(layout.Items, 8));
+        var adder = new SequenceAdder(layout, output);
+        int Episode(int steps) => Enumerable.Range(0, steps).Sum(t => adder.Append(endOfEpisode: t == steps - 1));
+        Assert.Equal(2, Episode(10)); // [0, 8) and [4, 10); the tail [8, 10) is burn-in only
+        Assert.Equal(3, Episode(11)); // the tail [8, 11) keeps one step after its burn-in
+    }
+
     [Fact]
     public void Byte_observations_reach_the_learner_as_the_environments_floats()
     {

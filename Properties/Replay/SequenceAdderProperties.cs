@@ -63,11 +63,13 @@ public class SequenceAdderProperties
     }
 
     [Property(MaxTest = 100)]
-    public bool Sequences_start_every_period_never_cross_episodes_and_pad_with_a_mask(byte lengthSeed, byte periodSeed, byte[] episodeLengths, byte batchSize)
+    public bool Sequences_start_every_period_never_cross_episodes_and_pad_with_a_mask(byte lengthSeed, byte periodSeed, byte[] episodeLengths, byte batchSize,
+        byte tailSeed)
     {
         var length = 1 + lengthSeed % 12;
         var period = 1 + periodSeed % length;
-        var layout = new SequenceLayout(Step, length, period, 2, 3);
+        var tail = tailSeed % 2 == 0 ? 1 : 1 + tailSeed / 2 % length; // half the cases with every tail kept
+        var layout = new SequenceLayout(Step, length, period, 2, 3) { MinimumTail = tail };
         var output = new ItemBatchBuilder(BatchPool.Items(layout.Items, 1 + batchSize % 7));
         var adder = new SequenceAdder(layout, output);
         var episodes = episodeLengths.Select(e => 1 + e % 30).ToArray();
@@ -79,9 +81,11 @@ public class SequenceAdderProperties
                 emitted += adder.Append(endOfEpisode: t == episodes[e] - 1);
             }
         var items = Drain(output).SelectMany(b => Enumerable.Range(0, b.Count).Select(i => Check(layout, b, i))).ToList();
-        // Exactly one sequence per start k·period < T, complete when it fits, else cut at the episode end.
+        // Exactly one sequence per start k·period < T, complete when it fits, else cut at the episode end; a cut one
+        // that starts mid-episode only when it keeps at least the minimum tail.
         var expected = episodes.SelectMany((T, e) => Enumerable.Range(0, (T + period - 1) / period)
-            .Select(k => (e, k * period, Math.Min(length, T - k * period)))).ToList();
+            .Select(k => (e, k * period, Math.Min(length, T - k * period)))
+            .Where(x => x.Item2 == 0 || x.Item3 == length || x.Item3 >= tail)).ToList();
         return emitted == expected.Count && items.SequenceEqual(expected);
     }
 

@@ -71,6 +71,7 @@ public sealed class SequenceAdder
         var first = Math.Max(0, steps - layout.Length + 1);
         for (var s = (first + layout.Period - 1) / layout.Period * layout.Period; s < steps; s += layout.Period)
         {
+            if (s > 0 && steps - s < layout.MinimumTail) continue;
             Emit(s, steps - s);
             emitted++;
         }

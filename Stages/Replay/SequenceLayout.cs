@@ -36,6 +36,20 @@ public sealed class SequenceLayout
 
     public int Period { get; }
 
+    /// <summary>
+    /// Real steps a partial sequence must hold to be emitted at an episode's end when it starts mid-episode (1: every
+    /// one). R2D2 learners set burn-in + 1: a shorter tail is all burn-in, trains nothing, and its steps are in the
+    /// sequence before it anyway. Sequences that start the episode are always emitted.
+    /// </summary>
+    public int MinimumTail
+    {
+        get => minimumTail;
+        init => minimumTail = value >= 1 && value <= Length ? value
+            : throw new ArgumentOutOfRangeException(nameof(MinimumTail), value, $"minimum tail {value} must be in [1, length {Length}]");
+    }
+
+    int minimumTail = 1;
+
     /// <summary>Floats of recurrent state per sequence (0: none stored).</summary>
     public int StateSize { get; }
 

@@ -30,7 +30,11 @@ public static class NguSequences
             new ColumnSpec("terminal", ElementType.Float32),
             new ColumnSpec("policy", ElementType.Int32),
             new ColumnSpec("behaviour_probability", ElementType.Float32)),
-        config.SequenceLength, config.ReplayPeriod, 2, config.Hidden);
+        config.SequenceLength, config.ReplayPeriod, 2, config.Hidden)
+    {
+        // A tail of burn-in steps or fewer trains nothing (the learner's loss starts after the burn-in).
+        MinimumTail = Math.Min(config.BurnIn + 1, config.SequenceLength),
+    };
 
     /// <summary>The first <see cref="SampleBatch.Count"/> sampled sequences as tensors on <paramref name="device"/>.</summary>
     public static SequenceBatch ToBatch(NguConfig config, SequenceLayout layout, SampleBatch sample, Device device)
