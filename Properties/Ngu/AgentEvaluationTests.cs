@@ -14,6 +14,18 @@ public class AgentEvaluationTests
         return (NguAgent.WithEnvironmentSpec(NguLearnerTests.Tiny with { Hidden = 8 }, agent), agent);
     }
 
+    /// <summary>An evaluation's server can put every copy on one policy (the exploitative beta_0, as the paper's evaluator);
+    /// training servers give copy i policy i mod N.</summary>
+    [Fact]
+    public void A_server_can_act_with_one_policy_for_every_copy()
+    {
+        var (config, agent) = DeepSea();
+        using var store = new Pipeline.Stages.Parameters.ParameterStore<ParameterSnapshot>();
+        using (var training = new InferenceServer(config, agent, store, 1, CPU)) Assert.Equal([0, 1, 0], training.Policies);
+        using (var evaluation = new InferenceServer(config, agent, store, 1, CPU, policy: 0)) Assert.Equal([0, 0, 0], evaluation.Policies);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new InferenceServer(config, agent, store, 1, CPU, policy: 2));
+    }
+
     [Fact]
     public void Every_copy_plays_its_first_episodes_and_a_greedy_evaluation_repeats_for_its_seed()
     {

@@ -8,7 +8,8 @@ namespace Pipeline.Agents.Ngu;
 /// <summary>
 /// A trained agent played on fresh episodes, apart from training: the learner's online networks act through the same
 /// <see cref="InferenceServer"/> as in training (episodic memory, RND multiplier, recurrent state), every copy with one
-/// epsilon (the NGU paper evaluates the Disco Maze with epsilon 0), or with the run's own per-actor epsilons. The
+/// epsilon and the exploitative policy beta_0 (the NGU paper evaluates the Disco Maze with epsilon 0), or with the run's
+/// own per-actor epsilons and policies. The
 /// training metrics average every actor, including those with epsilon 0.4 that step into walls often; this measures
 /// the policy itself. Each copy contributes its first <c>episodesPerCopy</c> episodes, so short episodes are not
 /// over-counted. A run evaluates this way every <see cref="NguAgentConfig.EvaluateEvery"/> updates (phase "eval").
@@ -56,7 +57,10 @@ public static class AgentEvaluation
         if (epsilon is { } fixedEpsilon) player = player with { EpsilonBase = fixedEpsilon, EpsilonAlpha = 0 };
         using var store = new ParameterStore<ParameterSnapshot>();
         store.Publish(learner.Online.Snapshot(learner.Updates), learner.Updates); // the server reads it before its first batch
-        using var server = new InferenceServer(config, player, store, (int)(seed % int.MaxValue), device ?? CPU, resumed: statistics?.Pooled(copies));
+        // With one epsilon every copy plays the exploitative policy beta_0, as the paper's evaluator reports (irm_ngu.md 2.7);
+        // the run's per-actor schedule plays the training actors' policies too.
+        using var server = new InferenceServer(config, player, store, (int)(seed % int.MaxValue), device ?? CPU, resumed: statistics?.Pooled(copies),
+            policy: epsilon is null ? null : 0);
         var environment = agent.CreateEnvironment(copies, 0);
         var size = environment.ObservationSize;
         var (observations, next) = (new float[copies * size], new float[copies * size]);

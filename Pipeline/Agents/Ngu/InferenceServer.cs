@@ -63,28 +63,31 @@ public sealed class InferenceServer : IDisposable
     /// serves its share of the run's copies, which keep their global policies and epsilons.</param>
     /// <param name="copyCount">how many copies it serves (default: all of <see cref="NguAgentConfig.Copies"/>).</param>
     /// <param name="resumed">life-long reward statistics to continue from (a resumed run's; indexed by global copy).</param>
+    /// <param name="policy">one policy for every copy (an evaluation's: the exploitative beta_0); null: copy i acts with i mod N.</param>
     public InferenceServer(NguConfig config, NguAgentConfig agent, ParameterStore<ParameterSnapshot> store, int seed, Device device,
-        int firstCopy = 0, int? copyCount = null, ActorStatistics? resumed = null)
+        int firstCopy = 0, int? copyCount = null, ActorStatistics? resumed = null, int? policy = null)
     {
         (this.config, this.agent, this.store, this.device) = (config, agent, store, device);
         (first, served) = (firstCopy, copyCount ?? agent.Copies - firstCopy);
         if (first < 0 || served < 1 || first + served > agent.Copies)
             throw new ArgumentException($"copies {first}..{first + served - 1} are not within the run's {agent.Copies} copies");
-        // The learner's Init draws its online networks first from the same seed, so both start from the same weights.
-        using var generator = new Generator((ulong)seed, device);
-        networks = new NguNetworks(config, generator, device);
+        if (policy is { } p && (p < 0 || p >= config.Policies))
+            throw new ArgumentOutOfRangeException(nameof(policy), p, $"policy {p} is not one of the {config.Policies} policies");
         var copies = served;
-        // Only a trained f changes between snapshots; a random embedding stays the one network all episodes use.
-        if (networks.Embedding is not null && config.Intrinsic == NguConfig.Learned)
-            embeddings = new EpisodeEmbeddings(networks.Embedding,
-                () => new EmbeddingNetwork(NguNetworks.EmbeddingTorso(config), config.Spec.ActionCount, config.EmbeddingSize, device), copies);
         memories = Enumerable.Range(0, copies).Select(_ => new EpisodicMemory(config.EpisodicCapacity, config.EmbeddingSize, config.Kernel)).ToArray();
-        policies = Enumerable.Range(first, copies).Select(i => PolicyFamily.PolicyOfActor(i, config.Policies)).ToArray();
+        policies = Enumerable.Range(first, copies).Select(i => policy ?? PolicyFamily.PolicyOfActor(i, config.Policies)).ToArray();
         epsilons = Enumerable.Range(first, copies).Select(i => PolicyFamily.ActorEpsilon(i, agent.Copies, agent.EpsilonBase, agent.EpsilonAlpha)).ToArray();
         (h, c) = (new float[copies * config.Hidden], new float[copies * config.Hidden]);
         random = new Random(seed ^ 0x5EED);
         rndMoments = new RunningMoments(config.RndMomentsDecay);
-        if (resumed is not null) Restore(resumed);
+        if (resumed is not null) Restore(resumed); // before any native network exists: saved statistics that do not fit throw here
+        // The learner's Init draws its online networks first from the same seed, so both start from the same weights.
+        using var generator = new Generator((ulong)seed, device);
+        networks = new NguNetworks(config, generator, device);
+        // Only a trained f changes between snapshots; a random embedding stays the one network all episodes use.
+        if (networks.Embedding is not null && config.Intrinsic == NguConfig.Learned)
+            embeddings = new EpisodeEmbeddings(networks.Embedding,
+                () => new EmbeddingNetwork(NguNetworks.EmbeddingTorso(config), config.Spec.ActionCount, config.EmbeddingSize, device), copies);
         loop = Task.Run(() => Serve(stop.Token));
     }
 
@@ -110,6 +113,9 @@ public sealed class InferenceServer : IDisposable
             return new ActorStatistics(rndMoments.Count, rndMoments.Mean, rndMoments.Variance, means, seen);
         }
     }
+
+    /// <summary>The policy index each served copy acts with.</summary>
+    public IReadOnlyList<int> Policies => policies;
 
     /// <summary>Parameter version in use (-1: the initial weights).</summary>
     public long Version => Interlocked.Read(ref version);
