@@ -38,6 +38,14 @@ public class ActorStatisticsTests
         return rewards;
     }
 
+    /// <summary>The statistics a run checkpoint holds, read as the agent reads them on resume (null when it has none that fit).</summary>
+    static ActorStatistics? FromCheckpoint(NguConfig config, int copies, byte[] payload)
+    {
+        ActorStatistics? found = null;
+        using var _ = NguLearner.Load(config, payload, CPU, archive => found = ActorStatistics.TryRead(archive, copies));
+        return found;
+    }
+
     static void AssertSameStatistics(ActorStatistics expected, ActorStatistics actual)
     {
         Assert.Equal((expected.RndCount, expected.RndMean, expected.RndVariance), (actual.RndCount, actual.RndMean, actual.RndVariance));
@@ -73,9 +81,9 @@ public class ActorStatisticsTests
         using var state = NguLearner.Init(Config, 3, CPU);
         var statistics = new ActorStatistics(42, 0.5, 0.25, [1.5, 2.5], [10, 20]);
         var payload = NguLearner.Save(state, statistics.Write);
-        AssertSameStatistics(statistics, ActorStatistics.FromCheckpoint(Config, 2, payload)!);
-        Assert.Null(ActorStatistics.FromCheckpoint(Config, 2, NguLearner.Save(state)));
-        Assert.Null(ActorStatistics.FromCheckpoint(Config, 3, payload));
+        AssertSameStatistics(statistics, FromCheckpoint(Config, 2, payload)!);
+        Assert.Null(FromCheckpoint(Config, 2, NguLearner.Save(state)));
+        Assert.Null(FromCheckpoint(Config, 3, payload));
         using var loaded = NguLearner.Load(Config, payload, CPU); // a reader that does not ask ignores them
         Assert.Equal(state.Updates, loaded.Updates);
     }
@@ -89,7 +97,7 @@ public class ActorStatisticsTests
         Assert.Equal(RunStatus.Completed, run.Result.Status);
         var config = (NguConfig)prepared.Config;
         var agent = (NguAgentConfig)prepared.Data;
-        var statistics = ActorStatistics.FromCheckpoint(config, agent.Copies, run.Directory.CheckpointStore(3).Latest()!.Payload);
+        var statistics = FromCheckpoint(config, agent.Copies, run.Directory.CheckpointStore(3).Latest()!.Payload);
         Assert.NotNull(statistics);
         Assert.True(statistics.RndCount > 0);
         Assert.Equal(agent.Copies, statistics.DistancesSeen.Length);

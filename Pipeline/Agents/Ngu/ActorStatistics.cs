@@ -1,5 +1,4 @@
 using Pipeline.Algorithms.Core;
-using Pipeline.Algorithms.Ngu;
 using static TorchSharp.torch;
 
 namespace Pipeline.Agents.Ngu;
@@ -53,14 +52,5 @@ public sealed record ActorStatistics(long RndCount, double RndMean, double RndVa
     {
         try { return Read(archive, copies); }
         catch (InvalidDataException) { return null; }
-    }
-
-    /// <summary>The statistics a run checkpoint holds, or null for a checkpoint written without them (before they were
-    /// saved, or with the actors on a cluster's silos) or for another number of copies.</summary>
-    public static ActorStatistics? FromCheckpoint(NguConfig config, int copies, byte[] payload)
-    {
-        ActorStatistics? found = null;
-        using var _ = NguLearner.Load(config, payload, CPU, archive => found = TryRead(archive, copies));
-        return found;
     }
 }

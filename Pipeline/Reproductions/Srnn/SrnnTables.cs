@@ -118,7 +118,7 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
         using var _observed = observed;
         context.Report.Text($"{data.System}: {data.Trajectories} training trajectories of {data.States} states (windows of {data.WindowStates}), noise {data.Noise}, " +
             $"dt {config.Dt} (reference integrator {data.Substeps} steps per dt), batch {data.BatchSize}; networks {config.Hidden} units x {config.Layers} layer(s), " +
-            $"Adam {config.LearningRate:G3}, {sizes.Steps:N0} steps per model. Test: {data.TestTrajectories} trajectories, the first {data.ObservedStates} states observed " +
+            $"Adam {config.LearningRate:G3}, {sizes.Steps:N0} steps per model{(sizes.SingleStepSteps is { } single ? $" ({single:N0} for the single-step models, on {string.Join(" ", sizes.SingleStepSettings ?? [])}: the same epochs)" : "")}. Test: {data.TestTrajectories} trajectories, the first {data.ObservedStates} states observed " +
             $"with the same noise, the error is the L2 position error against the clean trajectory averaged over {data.RolloutStates} states (mean ± std over " +
             $"test trajectories); ISO: L-BFGS ({config.IsoIterations} iterations) on z0 over the observed states. Energy error: mean |H(z_t) - H(z_0)| / |H(z_0)| of the " +
             "true Hamiltonian along the predicted rollout. E-L rows test the Euler-trained model with leapfrog.");
@@ -154,7 +154,7 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
                 // The paper code's training-time ISO: every window's z0 refitted jointly after each epoch from the first
                 // 10% on, by a line-searched L-BFGS (scipy's L-BFGS-B there; fixed unit steps barely move on the joint problem, docs/SRNN.md).
                 var (trained, _) = await Train(context, recipe, model, sizes, "table2",
-                    ["iso=train-and-test", "iso-refit=per-epoch", $"iso-after={sizes.Steps / 10}"], cancellation);
+                    ["iso=train-and-test", "iso-refit=per-epoch", "iso-line-search=true", $"iso-after={sizes.Steps / 10}"], cancellation);
                 if (cancellation.IsCancellationRequested) return;
                 foreach (var (testIntegrator, row) in model.Tests)
                 {
