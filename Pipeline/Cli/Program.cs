@@ -70,9 +70,14 @@ var reproduceResume = new Option<string?>("--resume")
 {
     Description = "continue a stopped, failed or killed reproduction in this directory: finished sub-runs are loaded, the one in progress continues from its newest checkpoint",
 };
+var reproduceJobs = new Option<int>("--jobs")
+{
+    Description = "sub-runs to train at once where they are independent (the SRNN tables); each uses --threads TorchSharp threads, so on 2 cores: --threads 1 --jobs 2",
+    DefaultValueFactory = _ => 1,
+};
 var reproduce = new Command("reproduce", "Run a paper's experiment and write report.md with its tables and figures")
 {
-    reproductionName, quick, full, reproduceSeed, reproduceOut, reproduceResume,
+    reproductionName, quick, full, reproduceSeed, reproduceOut, reproduceResume, reproduceJobs,
 };
 reproduce.SetAction((parse, cancellation) =>
 {
@@ -84,7 +89,7 @@ reproduce.SetAction((parse, cancellation) =>
     }
     bool? variant = parse.GetValue(quick) ? true : parse.GetValue(full) ? false : null;
     return ReproduceCommand.Execute(parse.GetValue(reproductionName)!, variant, parse.GetValue(reproduceSeed),
-        parse.GetValue(reproduceOut), parse.GetValue(reproduceResume), cancellation);
+        parse.GetValue(reproduceOut), parse.GetValue(reproduceResume), cancellation, parse.GetValue(reproduceJobs));
 });
 
 var dataset = new Argument<string>("dataset") { Description = "mnist" };

@@ -9,8 +9,9 @@ namespace Pipeline.Cli;
 /// <summary>Progress of a training run: a live Spectre bar on a terminal, plain lines otherwise (CI, pipes).</summary>
 public static class ProgressSink
 {
-    /// <summary>Plain progress lines, about twenty per run plus every evaluation.</summary>
-    public static Sink<RunEvent> Plain(long startStep, long lastStep, TextWriter output)
+    /// <summary>Plain progress lines, about twenty per run plus every evaluation, each after <paramref name="prefix"/>
+    /// (which names the run when several print at once).</summary>
+    public static Sink<RunEvent> Plain(long startStep, long lastStep, TextWriter output, string prefix = "")
     {
         var clock = Stopwatch.StartNew();
         var every = Math.Max(1, (lastStep - startStep) / 20);
@@ -20,7 +21,7 @@ public static class ProgressSink
             if (m.Phase == "train" && (m.Step - startStep) % every != 0 && m.Step != lastStep) return;
             var rate = (m.Step - startStep) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"[{m.Step,7}/{lastStep}] {m.Phase,-5} {Format(m.Values)}  ({rate:F0} steps/s, {clock.Elapsed.TotalSeconds:F1} s)"));
+                $"{prefix}[{m.Step,7}/{lastStep}] {m.Phase,-5} {Format(m.Values)}  ({rate:F0} steps/s, {clock.Elapsed.TotalSeconds:F1} s)"));
         }, capacity: 64);
     }
 

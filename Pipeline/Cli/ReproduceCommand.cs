@@ -10,8 +10,14 @@ public static class ReproduceCommand
     /// <param name="quick">--quick (true), --full (false) or neither (null: full, or the resumed directory's variant).</param>
     /// <param name="seed">--seed, or null (0, or the resumed directory's seed).</param>
     /// <param name="resume">a directory an earlier attempt wrote: continue it instead of starting afresh.</param>
-    public static async Task<int> Execute(string name, bool? quick, int? seed, string? output, string? resume, CancellationToken cancellation)
+    /// <param name="jobs">--jobs: sub-runs trained at once by the reproductions that can (the SRNN tables).</param>
+    public static async Task<int> Execute(string name, bool? quick, int? seed, string? output, string? resume, CancellationToken cancellation, int jobs = 1)
     {
+        if (jobs < 1)
+        {
+            Console.Error.WriteLine($"error: --jobs must be at least 1, got {jobs}");
+            return 2;
+        }
         var reproduction = ReproductionRegistry.Find(name);
         if (reproduction is null)
         {
@@ -52,7 +58,7 @@ public static class ReproduceCommand
         var report = new ReproductionReport($"{reproduction.Name}: {reproduction.Summary}");
         report.Text($"Paper: {reproduction.Paper}. Variant: {record.Variant}, seed {record.Seed}.");
         var context = new ReproductionContext(directory, record.Quick, record.Seed, line => Console.Error.WriteLine(line), report,
-            (start, last) => ProgressSink.Plain(start, last, Console.Error), resume: resume is not null);
+            (subRun, start, last) => ProgressSink.Plain(start, last, Console.Error, jobs > 1 ? $"{subRun} " : ""), resume: resume is not null, jobs: jobs);
         var clock = Stopwatch.StartNew();
         string status;
         try

@@ -17,11 +17,13 @@ public interface IReproduction
 }
 
 /// <summary>Where a reproduction writes, how big it runs, and a way to run one recipe as a sub-run.</summary>
-/// <param name="progress">makes a progress sink for a sub-run from its (start, last) steps; none when null.</param>
+/// <param name="progress">makes a progress sink for a sub-run from its (name, start, last step); none when null.</param>
 /// <param name="resume">continue an earlier attempt in <paramref name="directory"/>: a sub-run found there continues
 /// from its newest checkpoint (a finished one trains no further) instead of being refused.</param>
+/// <param name="jobs">how many independent sub-runs a reproduction that supports it trains at once (each with the
+/// process's TorchSharp threads); 1 trains them one after another.</param>
 public sealed class ReproductionContext(string directory, bool quick, int seed, Action<string> log, ReproductionReport report,
-    Func<long, long, Sink<RunEvent>>? progress = null, bool resume = false)
+    Func<string, long, long, Sink<RunEvent>>? progress = null, bool resume = false, int jobs = 1)
 {
     /// <summary>Checkpoints per sub-run asked for only a final one, so a killed attempt loses at most a tenth of a sub-run.</summary>
     public const int CheckpointsPerSubRun = 10;
@@ -35,6 +37,7 @@ public sealed class ReproductionContext(string directory, bool quick, int seed, 
     public Action<string> Log { get; } = log;
     public ReproductionReport Report { get; } = report;
     public bool Resume { get; } = resume;
+    public int Jobs { get; } = jobs >= 1 ? jobs : throw new ArgumentOutOfRangeException(nameof(jobs), jobs, "jobs must be at least 1");
 
     /// <summary>The sub-runs this attempt found from an earlier one, in the order they were reached.</summary>
     public IReadOnlyList<ContinuedSubRun> Continued
@@ -60,7 +63,8 @@ public sealed class ReproductionContext(string directory, bool quick, int seed, 
         RunOutcome outcome;
         try
         {
-            outcome = await TrainingRunner.Run(prepared, directory, resuming, false, progress is null ? [] : [progress(0, steps)], Log, cancellation).ConfigureAwait(false);
+            outcome = await TrainingRunner.Run(prepared, directory, resuming, false, progress is null ? [] : [progress(subdirectory, 0, steps)],
+                Jobs > 1 ? line => Log($"{subdirectory}: {line}") : Log, cancellation).ConfigureAwait(false);
         }
         catch (ConfigMismatchException e)
         {

@@ -64,6 +64,8 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
     public sealed record Trained(string Key, string[] Settings, (string TestIntegrator, string Row)[] Tests)
     {
         public bool SingleStep => Settings.Contains("training=single-step");
+        /// <summary>An RNN or LSTM row, not a network of the paper's.</summary>
+        public bool Baseline => Settings.Any(s => s is "model=rnn" or "model=lstm");
     }
 
     IEnumerable<Trained> Models(bool iso)
@@ -123,18 +125,22 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
             $"test trajectories); ISO: L-BFGS ({config.IsoIterations} iterations) on z0 over the observed states. Energy error: mean |H(z_t) - H(z_0)| / |H(z_0)| of the " +
             "true Hamiltonian along the predicted rollout. E-L rows test the Euler-trained model with leapfrog.");
 
+        var table1Models = Models(iso: false).ToList();
+        var table2Models = table2 is not null && !context.Quick ? Models(iso: true).ToList() : [];
+        var trainedModels = await TrainAll(context, recipe, sizes, table1Models, table2Models, cancellation);
+        if (cancellation.IsCancellationRequested) return;
+
         var rows = new List<IReadOnlyList<object>>();
         var isoRows = new List<IReadOnlyList<object>>();
         var checkpoints = new Dictionary<string, (SymplecticRnnConfig Config, byte[] Payload)>();
         var means = new List<(string Row, double Mean)>();
-        foreach (var model in Models(iso: false))
+        foreach (var model in table1Models)
         {
-            var (trained, seconds) = await Train(context, recipe, model, sizes, "table1", [], cancellation);
-            if (cancellation.IsCancellationRequested) return;
+            var (trained, seconds) = trainedModels[("table1", model.Key)];
             checkpoints[model.Key] = trained;
             foreach (var (testIntegrator, row) in model.Tests)
             {
-                var quickIso = table2 is not null && context.Quick && (row.StartsWith("recurrent", StringComparison.Ordinal) || model.Key is "rnn" or "lstm" or "lstm-states50" or "rnn-paper-code" or "lstm-paper-code");
+                var quickIso = table2 is not null && context.Quick && (row.StartsWith("recurrent", StringComparison.Ordinal) || model.Baseline);
                 var (plain, iso, other) = Test(trained, testIntegrator, system, observed, truth, withIso: quickIso);
                 rows.Add([row, plain.Text, plain.Energy, table1.GetValueOrDefault(row, ""), Math.Round(seconds, 1)]);
                 means.Add((row, plain.Mean));
@@ -146,20 +152,16 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
             ["row", "test error (mean ± std)", "energy error", "paper", "training seconds"], rows));
         RatiosToTrueEquations(context, system, observed, truth, config.Dt, means, table1);
 
-        if (table2 is not null && !context.Quick)
+        if (table2Models.Count > 0)
         {
             isoRows.Clear();
-            foreach (var model in Models(iso: true))
+            foreach (var model in table2Models)
             {
-                // The paper code's training-time ISO: every window's z0 refitted jointly after each epoch from the first
-                // 10% on, by a line-searched L-BFGS (scipy's L-BFGS-B there; fixed unit steps barely move on the joint problem, docs/SRNN.md).
-                var (trained, _) = await Train(context, recipe, model, sizes, "table2",
-                    ["iso=train-and-test", "iso-refit=per-epoch", "iso-line-search=true", $"iso-after={sizes.Steps / 10}"], cancellation);
-                if (cancellation.IsCancellationRequested) return;
+                var (trained, _) = trainedModels[("table2", model.Key)];
                 foreach (var (testIntegrator, row) in model.Tests)
                 {
                     var (plain, iso, other) = Test(trained, testIntegrator, system, observed, truth, withIso: true);
-                    isoRows.Add([row, "train and test", iso!.Text, other!.Text, plain.Text, table2.GetValueOrDefault(row, "")]);
+                    isoRows.Add([row, "train and test", iso!.Text, other!.Text, plain.Text, table2!.GetValueOrDefault(row, "")]);
                 }
             }
         }
@@ -168,6 +170,29 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
                 ["row", "ISO", "test error with ISO (line-searched L-BFGS, as the paper's code)", "with ISO by fixed unit steps at test (torch.optim.LBFGS)", "same model without ISO", "paper (ISO)"], isoRows));
         Figures(context, checkpoints, system, observed, truth, data);
         if (rebound && system is HeavyBilliard billiard) LearnedPotential.Report(context, checkpoints, billiard);
+    }
+
+    /// <summary>
+    /// Trains every model of both tables, <see cref="ReproductionContext.Jobs"/> at a time (each sub-run is deterministic
+    /// on its own, so the tables do not depend on it). The networks the paper is about come first and the recurrent
+    /// baselines last: at the paper's width an LSTM takes hours here, and a stopped attempt should have the SRNN's rows.
+    /// </summary>
+    static async Task<Dictionary<(string Table, string Key), ((SymplecticRnnConfig, byte[]) Trained, double Seconds)>> TrainAll(ReproductionContext context, IRecipe recipe,
+        Sizes sizes, List<Trained> table1Models, List<Trained> table2Models, CancellationToken cancellation)
+    {
+        // The paper code's training-time ISO: every window's z0 refitted jointly after each epoch from the first 10% on,
+        // by a line-searched L-BFGS (scipy's L-BFGS-B there; fixed unit steps barely move on the joint problem, docs/SRNN.md).
+        string[] table2Settings = ["iso=train-and-test", "iso-refit=per-epoch", "iso-line-search=true", $"iso-after={sizes.Steps / 10}"];
+        var all = table1Models.Select(m => (Table: "table1", Model: m, Extra: Array.Empty<string>()))
+            .Concat(table2Models.Select(m => (Table: "table2", Model: m, Extra: table2Settings))).ToList();
+        var plan = all.Where(t => !t.Model.Baseline).Concat(all.Where(t => t.Model.Baseline));
+        var results = new System.Collections.Concurrent.ConcurrentDictionary<(string, string), ((SymplecticRnnConfig, byte[]), double)>();
+        await Parallel.ForEachAsync(plan, new ParallelOptions { MaxDegreeOfParallelism = context.Jobs }, async (item, _) =>
+        {
+            if (cancellation.IsCancellationRequested) return;
+            results[(item.Table, item.Model.Key)] = await Train(context, recipe, item.Model, sizes, item.Table, item.Extra, cancellation).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        return new(results);
     }
 
     /// <summary>
