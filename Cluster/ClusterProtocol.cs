@@ -7,7 +7,7 @@ namespace Pipeline.Cluster;
 /// </summary>
 public static class ClusterProtocol
 {
-    public const int Version = 1;
+    public const int Version = 2; // 2: actor hosts report and resume their reward statistics
 
     /// <summary>Orleans cluster and service ids every Pipeline silo and client uses (one cluster per membership).</summary>
     public const string ClusterId = "pipeline";

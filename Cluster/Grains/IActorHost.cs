@@ -15,9 +15,22 @@ public sealed record ActorAssignment(
     [property: Id(6)] int FirstCopy,
     [property: Id(7)] int Copies,
     [property: Id(8)] string? CheckpointDirectory,
-    [property: Id(9)] int Protocol = ClusterProtocol.Version);
+    [property: Id(9)] int Protocol = ClusterProtocol.Version,
+    [property: Id(10)] RewardStatistics? Resumed = null);
 
-/// <summary>Episodes an actor host finished since it was last asked, and its counters.</summary>
+/// <summary>
+/// The actors' life-long intrinsic-reward statistics (RND's error moments and each copy's running mean d_m^2, indexed by
+/// the run's global copy number): what a host reports, and what a resumed run's hosts start from.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record RewardStatistics(
+    [property: Id(0)] long RndCount,
+    [property: Id(1)] double RndMean,
+    [property: Id(2)] double RndVariance,
+    [property: Id(3)] double[] DistanceMeans,
+    [property: Id(4)] long[] DistancesSeen);
+
+/// <summary>Episodes an actor host finished since it was last asked, its counters, and its reward statistics now.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ActorProgress(
     [property: Id(0)] string Silo,
@@ -32,7 +45,8 @@ public sealed record ActorProgress(
     [property: Id(9)] double IntrinsicMean,
     [property: Id(10)] long ReplayLost,
     [property: Id(11)] int ShardRestarts,
-    [property: Id(12)] int[] Copies);
+    [property: Id(12)] int[] Copies,
+    [property: Id(13)] RewardStatistics? Statistics = null);
 
 /// <summary>
 /// Runs a share of a run's actors inside a silo (grain key: run name and host number): vectorised environments, a

@@ -1,3 +1,5 @@
+using Pipeline.Agents.Ngu;
+using Pipeline.Algorithms.Ngu;
 using Pipeline.Cluster.Grains;
 using Pipeline.Properties.Runs;
 using Pipeline.Recipes;
@@ -59,5 +61,40 @@ public sealed class NguOnClusterTests(ClusterFixture fixture)
         Assert.Contains(points, p => p.Phase == "actors" && p.Metric == "episodes" && p.Value >= 16);
         Assert.All(points.Where(p => p.Metric == "replay_lost"), p => Assert.Equal(0, p.Value));
         Assert.Contains(points, p => p.Phase == "actors" && p.Metric == "parameter_version" && p.Value >= 10);
+    }
+
+    [Fact]
+    public async Task Actor_hosts_statistics_reach_the_checkpoint_and_a_resumed_runs_hosts_continue_from_them()
+    {
+        var recipe = RecipeRegistry.Find("ngu-deepsea")!;
+        var prepared = recipe.Prepare(Small, 5, 25).IfFail(e => throw new InvalidOperationException(string.Join("; ", e)));
+        var run = await TrainingRunner.Run(prepared, RunDirectory.CreateNew(SmallRuns.NewFolder(), recipe.Name, 5), false, false, [], _ => { },
+            cluster: new ClusterDeployment(fixture.Cluster.Client, "in-process", 3, "ngu-test/statistics"));
+        Assert.Equal(RunStatus.Completed, run.Result.Status);
+        var saved = Statistics(prepared, run);
+        // All three hosts' copies (2, 3 and 3 of the 8) have seen distances, and RND errors were counted.
+        Assert.All(saved.DistancesSeen, seen => Assert.True(seen > 0));
+        Assert.True(saved.RndCount > 0);
+
+        // Resumed for 5 more updates (hosts of another name, so none of the first run's can answer): every copy goes on
+        // counting from the checkpoint's statistics, where fresh hosts would start from 0.
+        var more = recipe.Prepare(Small, 5, 30).IfFail(e => throw new InvalidOperationException(string.Join("; ", e)));
+        var resumed = await TrainingRunner.Run(more, RunDirectory.Open(run.Directory.Path), true, false, [], _ => { },
+            cluster: new ClusterDeployment(fixture.Cluster.Client, "in-process", 3, "ngu-test/statistics-resumed"));
+        Assert.Equal(RunStatus.Completed, resumed.Result.Status);
+        var after = Statistics(more, resumed);
+        Assert.True(after.RndCount >= saved.RndCount, $"RND errors counted: {after.RndCount} after the resume, {saved.RndCount} at the checkpoint");
+        for (var copy = 0; copy < saved.DistancesSeen.Length; copy++)
+            Assert.True(after.DistancesSeen[copy] >= saved.DistancesSeen[copy], $"copy {copy}: {after.DistancesSeen[copy]} distances seen after the resume, {saved.DistancesSeen[copy]} at the checkpoint");
+    }
+
+    static ActorStatistics Statistics(PreparedRun prepared, RunOutcome run)
+    {
+        var agent = (NguAgentConfig)prepared.Data;
+        var config = NguAgent.WithEnvironmentSpec((NguConfig)prepared.Config, agent);
+        ActorStatistics? found = null;
+        using var _ = NguLearner.Load(config, run.Directory.CheckpointStore(3).Latest()!.Payload, TorchSharp.torch.CPU,
+            archive => found = ActorStatistics.TryRead(archive, agent.Copies));
+        return found ?? throw new InvalidOperationException("the run's checkpoint holds no actor statistics");
     }
 }

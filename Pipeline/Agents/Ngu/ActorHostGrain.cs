@@ -76,7 +76,8 @@ public sealed class ActorHostGrain : Grain, IActorHost
     {
         using var store = new ParameterStore<ParameterSnapshot>();
         var server = grains.GetGrain<IParameterServer>(a.RunName);
-        using var actors = new InferenceServer(config, agent, store, a.Seed, device, a.FirstCopy, a.Copies);
+        using var actors = new InferenceServer(config, agent, store, a.Seed, device, a.FirstCopy, a.Copies,
+            a.Resumed is { } resumed ? ActorStatistics.FromWire(resumed) : null);
         lock (gate) inference = actors;
         var writer = sharded.Writer(token);
         var poll = Task.Run(async () =>
@@ -136,12 +137,16 @@ public sealed class ActorHostGrain : Grain, IActorHost
     public Task<ActorProgress> TakeProgress()
     {
         Touch();
+        // Outside the gate: the statistics take the inference server's reward lock, and an episode's end takes the gate.
+        InferenceServer? server;
+        lock (gate) server = inference;
+        var statistics = server?.Statistics().ToWire();
         lock (gate)
         {
             var progress = new ActorProgress(RuntimeIdentity, running is { IsCompleted: false }, failure, inference?.Forwarded ?? 0, inference?.Version ?? -1,
                 [.. finished.Select(e => e.Return)], [.. finished.Select(e => e.Length)], [.. finished.Select(e => e.VisitedFraction)],
                 [.. finished.Select(e => e.Solved)], inference?.TakeMeanIntrinsic() ?? 0, replay?.Accounting.Lost ?? 0, replay?.Accounting.ShardRestarts ?? 0,
-                [.. finished.Select(e => e.Copy)]);
+                [.. finished.Select(e => e.Copy)], statistics);
             finished.Clear();
             return Task.FromResult(progress);
         }
@@ -168,6 +173,7 @@ public sealed class ActorHostGrain : Grain, IActorHost
         if (running is null || running.IsCompleted) stop?.Dispose(); // still running: its loops may still cancel it
     }
 
+    // The statistics a host starts from matter only at its start; a repeated start may carry newer ones.
     static bool Same(ActorAssignment a, ActorAssignment b) =>
-        a with { Assignments = [] } == b with { Assignments = [] } && a.Assignments.SequenceEqual(b.Assignments);
+        a with { Assignments = [], Resumed = null } == b with { Assignments = [], Resumed = null } && a.Assignments.SequenceEqual(b.Assignments);
 }

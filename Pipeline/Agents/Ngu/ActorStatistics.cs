@@ -1,4 +1,5 @@
 using Pipeline.Algorithms.Core;
+using Pipeline.Cluster.Grains;
 using static TorchSharp.torch;
 
 namespace Pipeline.Agents.Ngu;
@@ -45,6 +46,35 @@ public sealed record ActorStatistics(long RndCount, double RndMean, double RndVa
         var mean = seen == 0 ? 0 : DistanceMeans.Zip(DistancesSeen, (m, n) => m * n).Sum() / seen;
         var each = DistancesSeen.Length == 0 ? 0 : seen / DistancesSeen.Length;
         return new ActorStatistics(RndCount, RndMean, RndVariance, Enumerable.Repeat(mean, copies).ToArray(), Enumerable.Repeat(each, copies).ToArray());
+    }
+
+    /// <summary>The form actor hosts on a cluster's silos report and start from.</summary>
+    public RewardStatistics ToWire() => new(RndCount, RndMean, RndVariance, DistanceMeans, DistancesSeen);
+
+    public static ActorStatistics FromWire(RewardStatistics wire) => new(wire.RndCount, wire.RndMean, wire.RndVariance, wire.DistanceMeans, wire.DistancesSeen);
+
+    /// <summary>
+    /// One run's statistics from its actor hosts', each of which serves the copies in its range (the others read 0
+    /// there): every copy's d_m^2 from the host that serves it; RND's moments pooled over the hosts, weighted by how
+    /// many errors each has seen (each host normalises with its own moments, so a resumed run gives every host the
+    /// pooled ones).
+    /// </summary>
+    public static ActorStatistics Merge(int copies, IReadOnlyList<(int FirstCopy, int Copies, ActorStatistics Part)> hosts)
+    {
+        var means = new double[copies];
+        var seen = new long[copies];
+        foreach (var (first, count, part) in hosts)
+        {
+            if (part.DistanceMeans.Length != copies || part.DistancesSeen.Length != copies)
+                throw new ArgumentException($"an actor host's statistics are for {part.DistanceMeans.Length} copies; this run has {copies}");
+            Array.Copy(part.DistanceMeans, first, means, first, count);
+            Array.Copy(part.DistancesSeen, first, seen, first, count);
+        }
+        var total = hosts.Sum(h => h.Part.RndCount);
+        if (total == 0) return new ActorStatistics(0, 0, 0, means, seen);
+        var mean = hosts.Sum(h => h.Part.RndCount * h.Part.RndMean) / total;
+        var variance = hosts.Sum(h => h.Part.RndCount * (h.Part.RndVariance + (h.Part.RndMean - mean) * (h.Part.RndMean - mean))) / total;
+        return new ActorStatistics(total, mean, variance, means, seen);
     }
 
     /// <summary><see cref="Read"/>, or null when the entries are for another number of copies (a config change).</summary>

@@ -12,8 +12,10 @@ namespace Pipeline.Agents.Ngu;
 /// <summary>
 /// The actors of a clustered run: one <see cref="IActorHost"/> per active silo, each placed on its silo with Orleans'
 /// placement hint and given an equal share of the copies. Every 500 ms their finished episodes are gathered into one
-/// <see cref="EpisodeReport"/>, so the "actors" metrics mean the same as in one process. When the learner is done the
-/// hosts are stopped; a host that fails ends the run with its error.
+/// <see cref="EpisodeReport"/>, so the "actors" metrics mean the same as in one process, and their life-long reward
+/// statistics into one <see cref="ActorStatistics"/> for the run's checkpoints (a resumed run's hosts start from the
+/// checkpoint's, a host restarted on another silo from the latest). When the learner is done the hosts are stopped; a
+/// host that fails ends the run with its error.
 /// </summary>
 public static class NguActorHosts
 {
@@ -22,8 +24,10 @@ public static class NguActorHosts
     static (long, long, int) Add((long EnvSteps, long Lost, int ShardRestarts) sum, ActorProgress p) =>
         (sum.EnvSteps + p.EnvSteps, sum.Lost + p.ReplayLost, sum.ShardRestarts + p.ShardRestarts);
 
+    /// <param name="resumed">the statistics the hosts start from (a resumed run's checkpoint); null: afresh.</param>
+    /// <param name="statistics">receives the run's statistics, merged from the hosts' latest reports, after every poll.</param>
     public static async IAsyncEnumerable<RunEvent> Run(ClusterDeployment cluster, NguAgentConfig agent, int policies, int seed, long[] updates, NguReplay replay,
-        CancellationToken learnerDone, [EnumeratorCancellation] CancellationToken cancellation)
+        ActorStatistics? resumed, Action<ActorStatistics> statistics, CancellationToken learnerDone, [EnumeratorCancellation] CancellationToken cancellation)
     {
         var silos = (await cluster.Grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(false)).Keys
             .OrderBy(s => s.ToString(), StringComparer.Ordinal).ToArray();
@@ -31,13 +35,19 @@ public static class NguActorHosts
         var hosts = new IActorHost[count];
         var assignments = new ActorAssignment[count];
         var placed = new string[count];
+        var ranges = new (int First, int Copies)[count];
+        // Each host's latest statistics; until it reports, what it started from.
+        var parts = new ActorStatistics?[count];
+        var merged = resumed;
         for (var i = 0; i < count; i++)
         {
             var first = i * agent.Copies / count;
             var copies = (i + 1) * agent.Copies / count - first;
+            ranges[i] = (first, copies);
+            parts[i] = resumed;
             hosts[i] = cluster.Grains.GetGrain<IActorHost>($"{cluster.RunName}/actors-{i}");
             assignments[i] = new ActorAssignment(cluster.Recipe, [.. cluster.Assignments], seed, cluster.Steps, cluster.RunName,
-                cluster.Shards, first, copies, cluster.CheckpointDirectory);
+                cluster.Shards, first, copies, cluster.CheckpointDirectory, Resumed: resumed?.ToWire());
             RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[i]);
             try
             {
@@ -74,6 +84,8 @@ public static class NguActorHosts
                         lastOfDead[i] = Add(lastOfDead[i], last);
                         progress[i] = Idle; // counted once, even if this start fails and the next poll tries again
                     }
+                    // Its copies continue from the statistics it last reported rather than from the run's start.
+                    if (Volatile.Read(ref merged) is { } latest) assignments[i] = assignments[i] with { Resumed = latest.ToWire() };
                     await host.Start(assignments[i]).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
                     Interlocked.Increment(ref restarts);
                 }
@@ -105,6 +117,15 @@ public static class NguActorHosts
             for (var i = 0; i < count; i++)
                 progress[i] = polled[i] ?? (progress[i] ?? Idle) with { Running = false, Returns = [], Lengths = [], Visited = [], Solved = [], Copies = [] };
             if (progress.FirstOrDefault(p => p.Failure is not null) is { } failed) throw new InvalidOperationException(failed.Failure);
+            for (var i = 0; i < count; i++)
+                if (polled[i]?.Statistics is { } reported) parts[i] = ActorStatistics.FromWire(reported);
+            var known = Enumerable.Range(0, count).Where(i => parts[i] is not null).Select(i => (ranges[i].First, ranges[i].Copies, parts[i]!)).ToList();
+            if (known.Count > 0)
+            {
+                var run = ActorStatistics.Merge(agent.Copies, known);
+                Volatile.Write(ref merged, run);
+                statistics(run);
+            }
             foreach (var p in progress)
                 for (var e = 0; e < p.Returns.Length; e++)
                     if (report.Add(new EpisodeSummary(p.Copies[e], p.Returns[e], p.Lengths[e], p.Visited[e], p.Solved[e])) is { } values)

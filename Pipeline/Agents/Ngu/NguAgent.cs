@@ -32,12 +32,15 @@ public static class NguAgent
         var learnerDone = plan.Own(new CancellationTokenSource());
         var updates = new[] { plan.StartStep }; // actor metrics are tagged with the learner's updates; a resumed run starts at its checkpoint
         var priorities = new RecentMaximum(agent.PriorityWindow);
-        // The local actors' inference server, whose life-long reward statistics each checkpoint carries (on a cluster's
-        // silos they stay there, and a resumed run's actors start them afresh).
+        // The local actors' inference server, or the statistics the actor hosts on a cluster's silos last reported: the
+        // life-long reward statistics each checkpoint carries and a resumed run's actors continue from.
         var server = new InferenceServer?[1];
-        var resumedStatistics = plan.Resume is { } saved ? PublishResumed(config, agent, saved, store, table, priorities, device, plan.Cluster is { ActorsOnSilos: true }) : null;
+        var hostStatistics = new ActorStatistics?[1];
+        ActorStatistics? Statistics() => Volatile.Read(ref server[0])?.Statistics() ?? Volatile.Read(ref hostStatistics[0]);
+        var resumedStatistics = plan.Resume is { } saved ? PublishResumed(config, agent, saved, store, table, priorities, device) : null;
         var actors = plan.Cluster is { ActorsOnSilos: true } cluster
-            ? Source.From<RunEvent>("actor hosts", cancellation => NguActorHosts.Run(cluster, agent, config.Policies, plan.Seed, updates, table, learnerDone.Token, cancellation))
+            ? Source.From<RunEvent>("actor hosts", cancellation => NguActorHosts.Run(cluster, agent, config.Policies, plan.Seed, updates, table,
+                resumedStatistics, reported => Volatile.Write(ref hostStatistics[0], reported), learnerDone.Token, cancellation))
             : Source.From<RunEvent>("actors", cancellation => Act(config, agent, plan.Seed, layout, table, store, device, updates, priorities, server, resumedStatistics,
                 learnerDone.Token, cancellation));
         var samples = table.Samples(BatchPool.Samples(layout.Items, config.BatchSize), plan.LastStep - plan.StartStep)
@@ -74,11 +77,11 @@ public static class NguAgent
                 // Evaluations come before the checkpoint of the same step, so a run resumed from it never lacks that evaluation.
                 .EveryIf(agent.EvaluateEvery, (state, step) => new MetricsEvent(step, "eval",
                     AgentEvaluation.Run(config, agent, state, agent.EvaluationCopies, agent.EvaluationEpisodes, agent.EvaluationEpsilon,
-                        EvaluationSeed(plan.Seed), device, Volatile.Read(ref server[0])?.Statistics()).Metrics()), atEnd: true)
+                        EvaluationSeed(plan.Seed), device, Statistics()).Metrics()), atEnd: true)
                 .Every(plan.Settings.CheckpointEvery, (state, step) =>
                 {
                     table.Checkpoint();
-                    var statistics = Volatile.Read(ref server[0])?.Statistics();
+                    var statistics = Statistics();
                     return new CheckpointEvent(step, NguLearner.Save(state, statistics is null ? null : statistics.Write));
                 }, atEnd: true)
                 .ToStage());
@@ -107,17 +110,17 @@ public static class NguAgent
     /// <summary>
     /// A resumed run's actors act with the checkpoint's networks from their first step, not with the seed's initial
     /// weights until the learner's first publish (which waits for a refilled replay); returns the checkpoint's life-long
-    /// reward statistics for the local actors (null on a cluster's silos, or when the checkpoint has none).
+    /// reward statistics for the actors (null when the checkpoint has none).
     /// </summary>
     static ActorStatistics? PublishResumed(NguConfig config, NguAgentConfig agent, byte[] payload, ParameterStore<ParameterSnapshot> store, NguReplay table,
-        RecentMaximum priorities, torch.Device device, bool actorsOnSilos)
+        RecentMaximum priorities, torch.Device device)
     {
         ActorStatistics? statistics = null;
         using var resumed = NguLearner.Load(config, payload, device, archive => statistics = ActorStatistics.TryRead(archive, agent.Copies));
         var snapshot = resumed.Online.Snapshot(resumed.Updates);
         table.Published(snapshot, priorities.Value);
         store.Publish(snapshot, resumed.Updates);
-        return actorsOnSilos ? null : statistics;
+        return statistics;
     }
 
     /// <summary>Every evaluation of a run plays the same fresh episodes, so its curve follows the policy, not the draw of mazes.</summary>
