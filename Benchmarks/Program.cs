@@ -58,6 +58,17 @@ switch (mode)
         torch.set_num_threads(Arg(3, 1));
         SrnnCost.Run(steps: Arg(1, 50), hidden: Arg(2, 256));
         break;
+    case "srnn-second-team":
+        // The same loop after one matrix product on a thread-pool thread, which keeps its OpenMP team alive: with more
+        // OpenMP threads than cores libgomp stops spinning in every team (docs/PERFORMANCE.md, intra-op threads).
+        torch.set_num_threads(Arg(3, 1));
+        Task.Run(() =>
+        {
+            using var a = torch.rand(1000, 1000);
+            using var b = a.matmul(a);
+        }).Wait();
+        SrnnCost.Run(steps: Arg(1, 50), hidden: Arg(2, 256));
+        break;
     case "ngu":
         NguThroughput.Run(args.Length > 1 ? args[1] : "ngu-deepsea", seconds: Arg(2, 10), updates: Arg(3, 300));
         break;

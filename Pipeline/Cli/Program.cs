@@ -12,7 +12,7 @@ if (RuntimeGuard.RelaunchIfNeeded() is { } exitCode) return exitCode;
 
 var threads = new Option<int?>("--threads")
 {
-    Description = "TorchSharp intra-op threads (default: $PIPELINE_THREADS, else 1; see docs/PERFORMANCE.md)",
+    Description = "LibTorch intra-op threads of training stages, each on a thread of its own; every other thread uses one (default: $PIPELINE_THREADS, else 1; see docs/PERFORMANCE.md)",
     Recursive = true,
 };
 
@@ -142,7 +142,7 @@ return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessT
 static void ConfigureThreads(int? requested)
 {
     var fromEnvironment = int.TryParse(Environment.GetEnvironmentVariable("PIPELINE_THREADS"), out var n) ? n : (int?)null;
-    // One intra-op thread measured fastest for the default MLP on 2 cores (the data stage needs a core too).
-    var count = requested ?? fromEnvironment ?? 1;
-    torch.set_num_threads(Math.Max(1, count));
+    // One by default: at the SRNN widths two gain little on 2 cores, and reproductions use the second core with --jobs.
+    var count = Math.Max(1, requested ?? fromEnvironment ?? 1);
+    IntraOpThreads.Configure(count);
 }

@@ -32,7 +32,7 @@ public sealed class IrmReproduction(string precision = IrmConfig.Float32) : IRep
     {
         var restarts = context.Quick ? QuickRestarts : Restarts;
         context.Report.Text(
-            $"{restarts} restarts per method, one after another with {torch.get_num_threads()} LibTorch thread(s) (`pipeline --threads N`), {precision} matrix products. " +
+            $"{restarts} restarts per method, one after another with {Pipeline.Runs.IntraOpThreads.Training} LibTorch thread(s) (`pipeline --threads N`), {precision} matrix products. " +
             "Final accuracies are those of the last step, i.e. of the model after 500 updates (100 for the oracle), as the reference reports them. " +
             "Std is the population std over restarts (numpy's default, as the reference).");
         var recipe = new IrmColoredMnistRecipe();

@@ -24,6 +24,12 @@ public sealed record TrainStage<TBatch, TState> where TState : IDisposable
     public bool FailOnNonFinite { get; init; } = true;
 
     /// <summary>
+    /// When set, the stage's init, updates and taps run on a <see cref="TrainerThread"/> of its own that first runs
+    /// this; when null, <see cref="TrainerThread.Start"/> decides (the process's setting).
+    /// </summary>
+    public Action? OwnThreadStart { get; init; }
+
+    /// <summary>
     /// Runs <paramref name="tap"/> on the state after every <paramref name="period"/>-th step; with
     /// <paramref name="atEnd"/> also after the last step of the run (if not already tapped there),
     /// which is how a stopped run writes its final checkpoint.
@@ -51,8 +57,17 @@ public sealed record TrainStage<TBatch, TState> where TState : IDisposable
         long startStep;
         long[] lastTapped = [];
         readonly Dictionary<string, MetricsEvent> lastFinite = [];
+        // Created with the first batch when TrainerThread.Start is set; everything the stage runs then runs there.
+        TrainerThread? own;
 
         public override void Process(TBatch batch, Action<RunEvent> emit)
+        {
+            if (own is null && (spec.OwnThreadStart ?? TrainerThread.Start) is { } start) own = new TrainerThread(spec.Name, start);
+            if (own is null) ProcessHere(batch, emit);
+            else own.Run(() => ProcessHere(batch, emit));
+        }
+
+        void ProcessHere(TBatch batch, Action<RunEvent> emit)
         {
             if (state is null)
             {
@@ -82,6 +97,12 @@ public sealed record TrainStage<TBatch, TState> where TState : IDisposable
 
         public override void Complete(Action<RunEvent> emit)
         {
+            if (own is null) CompleteHere(emit);
+            else own.Run(() => CompleteHere(emit));
+        }
+
+        void CompleteHere(Action<RunEvent> emit)
+        {
             if (state is null || step == startStep) return;
             for (var i = 0; i < spec.Taps.Count; i++)
                 if (spec.Taps[i].AtEnd && lastTapped[i] != step) RunTap(i, emit);
@@ -106,6 +127,7 @@ public sealed record TrainStage<TBatch, TState> where TState : IDisposable
         public override void Dispose()
         {
             state?.Dispose();
+            own?.Dispose();
             base.Dispose();
         }
     }
