@@ -21,7 +21,7 @@ int Arg(int i, int fallback) => args.Length > i && int.TryParse(args[i], out var
 switch (mode)
 {
     case "overhead":
-        torch.set_num_threads(Arg(3, Environment.ProcessorCount));
+        Pipeline.Runs.IntraOpThreads.Configure(Arg(3, Environment.ProcessorCount));
         GraphOverhead.Run(steps: Arg(1, 2000), rounds: Arg(2, 5));
         break;
     case "messages":
