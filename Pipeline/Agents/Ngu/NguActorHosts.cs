@@ -24,6 +24,12 @@ public static class NguActorHosts
     static (long, long, int) Add((long EnvSteps, long Lost, int ShardRestarts) sum, ActorProgress p) =>
         (sum.EnvSteps + p.EnvSteps, sum.Lost + p.ReplayLost, sum.ShardRestarts + p.ShardRestarts);
 
+    /// <summary>
+    /// What one of <paramref name="hosts"/> starts from: the run's statistics with its share of RND's error count, so the
+    /// merged count goes on from the run's rather than growing by the number of hosts at every resume.
+    /// </summary>
+    static RewardStatistics ForHost(ActorStatistics run, int hosts) => (run with { RndCount = (run.RndCount + hosts - 1) / hosts }).ToWire();
+
     /// <param name="resumed">the statistics the hosts start from (a resumed run's checkpoint); null: afresh.</param>
     /// <param name="statistics">receives the run's statistics, merged from the hosts' latest reports, after every poll.</param>
     public static async IAsyncEnumerable<RunEvent> Run(ClusterDeployment cluster, NguAgentConfig agent, int policies, int seed, long[] updates, NguReplay replay,
@@ -47,7 +53,7 @@ public static class NguActorHosts
             parts[i] = resumed;
             hosts[i] = cluster.Grains.GetGrain<IActorHost>($"{cluster.RunName}/actors-{i}");
             assignments[i] = new ActorAssignment(cluster.Recipe, [.. cluster.Assignments], seed, cluster.Steps, cluster.RunName,
-                cluster.Shards, first, copies, cluster.CheckpointDirectory, Resumed: resumed?.ToWire());
+                cluster.Shards, first, copies, cluster.CheckpointDirectory, Resumed: resumed is null ? null : ForHost(resumed, count));
             RequestContext.Set(IPlacementDirector.PlacementHintKey, silos[i]);
             try
             {
@@ -85,7 +91,7 @@ public static class NguActorHosts
                         progress[i] = Idle; // counted once, even if this start fails and the next poll tries again
                     }
                     // Its copies continue from the statistics it last reported rather than from the run's start.
-                    if (Volatile.Read(ref merged) is { } latest) assignments[i] = assignments[i] with { Resumed = latest.ToWire() };
+                    if (Volatile.Read(ref merged) is { } latest) assignments[i] = assignments[i] with { Resumed = ForHost(latest, count) };
                     await host.Start(assignments[i]).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
                     Interlocked.Increment(ref restarts);
                 }
