@@ -142,7 +142,7 @@ return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessT
 static void ConfigureThreads(int? requested)
 {
     var fromEnvironment = int.TryParse(Environment.GetEnvironmentVariable("PIPELINE_THREADS"), out var n) ? n : (int?)null;
-    // One by default: at the SRNN widths two gain little on 2 cores, and reproductions use the second core with --jobs.
+    // One by default: more pay only with as many cores free (docs/PERFORMANCE.md), and reproductions use them with --jobs.
     var count = Math.Max(1, requested ?? fromEnvironment ?? 1);
     IntraOpThreads.Configure(count);
 }
