@@ -63,7 +63,9 @@ public sealed class ReproductionContext(string directory, bool quick, int seed, 
         RunOutcome outcome;
         try
         {
-            outcome = await TrainingRunner.Run(prepared, directory, resuming, false, progress is null ? [] : [progress(subdirectory, 0, steps)],
+            // A resumed sub-run's progress counts from its newest checkpoint, as `run --resume` does.
+            var start = resuming ? directory.CheckpointStore(prepared.Settings.KeepCheckpoints).Steps().FirstOrDefault() : 0;
+            outcome = await TrainingRunner.Run(prepared, directory, resuming, false, progress is null ? [] : [progress(subdirectory, start, steps)],
                 Jobs > 1 ? line => Log($"{subdirectory}: {line}") : Log, cancellation).ConfigureAwait(false);
         }
         catch (ConfigMismatchException e)

@@ -2,6 +2,8 @@ using Pipeline.Cli;
 using Pipeline.Recipes;
 using Pipeline.Reproductions;
 using Pipeline.Runs;
+using Pipeline.Stages.Graph;
+using Pipeline.Stages.Training;
 using Xunit;
 
 namespace Pipeline.Properties.Runs;
@@ -54,6 +56,22 @@ public class ReproductionResumeTests
         Assert.Equal(whole.Directory.CheckpointStore(3).Latest()!.Payload, resumed.Directory.CheckpointStore(3).Latest()!.Payload);
         var continued = Assert.Single(context.Continued);
         Assert.Equal(("row", 32L, Steps, false), (continued.Subdirectory, continued.StartStep, continued.Steps, continued.WasFinished));
+    }
+
+    [Fact]
+    public void A_resumed_sub_runs_progress_counts_from_its_newest_checkpoint()
+    {
+        var folder = NewReproductionFolder();
+        var killed = Train(Context(folder));
+        File.Delete(killed.Directory.CheckpointStore(3).PathFor(40));
+        var starts = new List<(string, long, long)>();
+        var context = new ReproductionContext(folder, quick: true, seed: 7, _ => { }, new ReproductionReport("test"), (subRun, start, last) =>
+        {
+            starts.Add((subRun, start, last));
+            return Sink.ForEach<RunEvent>("progress", _ => { });
+        }, resume: true);
+        Train(context);
+        Assert.Equal([("row", 36L, Steps)], starts);
     }
 
     [Fact]
