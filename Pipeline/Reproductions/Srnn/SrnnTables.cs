@@ -291,10 +291,11 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
         Tensor observed, Tensor truth, PhysicsDataConfig data)
     {
         (string Key, string Label)[] shown = [("recurrent-hnet-rebound", "SRNN + rebound module"), ("recurrent-hnet-leapfrog", "SRNN (recurrent H-NET L-L)"), ("recurrent-hnet-euler", "recurrent H-NET E-E"),
-            ("recurrent-onet-leapfrog", "recurrent O-NET L-L"), ("recurrent-onet-euler", "recurrent O-NET E-E"), ("rnn", "RNN")];
+            ("recurrent-onet-leapfrog", "recurrent O-NET L-L"), ("recurrent-onet-euler", "recurrent O-NET E-E"), ("rnn", "RNN"), ("lstm", "LSTM")];
         var horizon = 5 * (int)truth.shape[0];
         var energies = new List<(string, double[], double[])>();
         var paths = new List<(string, double[], double[])>();
+        var errors = new List<(string, double[])>();
         var d = system.Dimension;
         var coordinate = d + d / 2;
         double[] Steps(int n) => Enumerable.Range(0, n).Select(i => (double)i).ToArray();
@@ -312,8 +313,10 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
             energies.Add((label, Steps(horizon), Enumerable.Range(0, horizon)
                 .Select(i => Enumerable.Range(0, b).Average(j => Math.Abs(h[i, j] - h0[0, j]) / Math.Max(Math.Abs(h0[0, j]), 1e-12))).ToArray()));
             paths.Add((label, Steps((int)truth.shape[0]), Coordinate(predicted, (int)truth.shape[0])));
+            errors.Add((label, ErrorAlongRollouts.PerStep(predicted.narrow(0, 0, truth.shape[0]), truth, d)));
         }
         if (energies.Count == 0) return;
+        ErrorAlongRollouts.Report(context, data.System, errors, data.WindowStates);
         var energyPath = context.PathOf("energy.png");
         GanPlots.Curves(energyPath, $"{data.System}: relative error of the true energy along the rollouts", "step", "|H(z_t) - H(z_0)| / |H(z_0)|", logY: true, energies);
         context.Report.Figure(energyPath, $"Mean over the {data.TestTrajectories} test trajectories of the true energy's relative error along rollouts of {horizon} steps " +
