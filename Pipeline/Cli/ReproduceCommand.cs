@@ -81,7 +81,7 @@ public static class ReproduceCommand
         return status switch { "completed" => 0, "stopped" => 130, _ => 1 };
     }
 
-    /// <summary>Which sub-runs came from an earlier attempt, since their training times in the tables cover this attempt only.</summary>
+    /// <summary>Which sub-runs came from an earlier attempt, since a continued one's training time in the tables covers this attempt only.</summary>
     static string ContinuedNote(IReadOnlyList<ContinuedSubRun> continued)
     {
         var finished = continued.Where(c => c.WasFinished).Select(c => c.Subdirectory).ToList();
@@ -89,6 +89,6 @@ public static class ReproduceCommand
         return "Continued from an earlier attempt (`--resume`): " +
             (finished.Count > 0 ? $"{finished.Count} sub-run(s) were already finished and were loaded from their checkpoints ({string.Join(", ", finished)})" : "no sub-run was finished") +
             (partial.Count > 0 ? $"; {partial.Count} continued from their newest checkpoint: {string.Join(", ", partial)}" : "") +
-            ". Training times reported for these sub-runs count only this attempt's part.";
+            ". A finished sub-run's training time is that of the attempt that finished it; a continued one's counts only this attempt's part.";
     }
 }

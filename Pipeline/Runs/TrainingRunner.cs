@@ -48,7 +48,8 @@ public static class TrainingRunner
         if (startStep >= run.Steps)
         {
             log($"the run is already at step {startStep} of {run.Steps}; nothing to train");
-            result = new RunResult(RunStatus.Completed, null, TimeSpan.Zero);
+            // The summary is rewritten below: keep the wall time of the attempt that trained, not this attempt's zero.
+            result = new RunResult(RunStatus.Completed, null, EarlierElapsed(directory));
         }
         else
         {
@@ -73,5 +74,20 @@ public static class TrainingRunner
 
         var final = ReportWriter.Write(directory, run, result, startStep);
         return new RunOutcome(directory, result, startStep, run.Steps, final);
+    }
+
+    /// <summary>The elapsed seconds an earlier summary.json recorded (zero when there is none or it cannot be read).</summary>
+    static TimeSpan EarlierElapsed(RunDirectory directory)
+    {
+        try
+        {
+            using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(directory.Summary));
+            return summary.RootElement.TryGetProperty("elapsedSeconds", out var seconds) && seconds.TryGetDouble(out var value) && value >= 0
+                ? TimeSpan.FromSeconds(value) : TimeSpan.Zero;
+        }
+        catch (Exception e) when (e is IOException or System.Text.Json.JsonException or UnauthorizedAccessException)
+        {
+            return TimeSpan.Zero;
+        }
     }
 }

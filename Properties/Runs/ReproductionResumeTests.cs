@@ -89,6 +89,11 @@ public class ReproductionResumeTests
         Assert.True(Assert.Single(context.Continued).WasFinished);
         Assert.Equal(written, File.GetLastWriteTimeUtc(checkpoint));
         Assert.Equal(metrics, File.ReadAllText(again.Directory.MetricsJsonl));
+        // The training time of the attempt that trained it survives the summary's rewrite (the tables' training seconds).
+        Assert.True(first.Result.Elapsed > TimeSpan.Zero);
+        Assert.Equal(Math.Round(first.Result.Elapsed.TotalSeconds, 3), again.Result.Elapsed.TotalSeconds, 3);
+        using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(again.Directory.Summary));
+        Assert.Equal(Math.Round(first.Result.Elapsed.TotalSeconds, 3), summary.RootElement.GetProperty("elapsedSeconds").GetDouble());
     }
 
     [Fact]

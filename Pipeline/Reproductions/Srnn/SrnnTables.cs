@@ -234,7 +234,8 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
         string[] settings = [.. sizes.SettingsOf(model), .. model.Settings, .. extra, "device=cpu", $"eval-every={steps}", $"checkpoint-every={steps}"];
         var clock = Stopwatch.StartNew();
         var outcome = await context.Train(recipe, Path.Combine(folder, model.Key), settings, context.Seed, steps, cancellation);
-        var seconds = clock.Elapsed.TotalSeconds;
+        // A sub-run finished by an earlier attempt reports that attempt's training time (kept in its summary.json).
+        var seconds = outcome.StartStep >= outcome.Steps ? outcome.Result.Elapsed.TotalSeconds : clock.Elapsed.TotalSeconds;
         var config = (SymplecticRnnConfig)recipe.Prepare(settings, context.Seed, steps).IfFail(e => throw new InvalidOperationException(string.Join("; ", e))).Config;
         var checkpoint = outcome.Directory.CheckpointStore(3).Latest() ?? throw new InvalidOperationException($"{outcome.Directory.Path} has no checkpoint");
         return ((config, checkpoint.Payload), seconds);
