@@ -89,12 +89,30 @@ public sealed class ReboundHamiltonianNetwork : nn.Module<Tensor, Tensor>, ITraj
     /// <summary>The trajectory and the mean gate |gamma| over its steps (the L1 penalty's value).</summary>
     public (Tensor Trajectory, Tensor Gate) RolloutWithGate(Tensor z0, int states, double dt)
     {
+        var (trajectory, gates, _) = Steps(z0, states, dt);
+        return (stack(trajectory), gates.Count == 0 ? zeros(1, dtype: z0.dtype, device: z0.device).sum() : cat(gates, 1).mean());
+    }
+
+    /// <summary>
+    /// Per step of a rollout (detached, T-1 x B each): the gate gamma, and the tentative position q_tentative (T-1 x B x 2),
+    /// to see where the module fires: at steps whose tentative move leaves the box, or elsewhere as well.
+    /// </summary>
+    public (Tensor Gates, Tensor Tentative) GatesAlongRollout(Tensor z0, int states, double dt)
+    {
+        var (_, gates, tentative) = Steps(z0, states, dt);
+        return (cat(gates, 1).t().detach(), stack(tentative).detach());
+    }
+
+    (List<Tensor> Trajectory, List<Tensor> Gates, List<Tensor> Tentative) Steps(Tensor z0, int states, double dt)
+    {
         var (p, q) = (z0.narrow(1, 0, 2), z0.narrow(1, 2, 2));
         var trajectory = new List<Tensor>(states) { z0 };
         var gates = new List<Tensor>();
+        var tentatives = new List<Tensor>();
         for (var t = 1; t < states; t++)
         {
             var (_, qTentative) = Integrate.Step(hamiltonian, Integrator.Leapfrog, p, q, dt);
+            tentatives.Add(qTentative);
             var (normalInput, gateInput) = image is null
                 ? (cat([q, qTentative], 1), qTentative)
                 : (cat([image.Patches(q, NormalPatch), image.Patches(qTentative, NormalPatch)], 1), image.Patches(qTentative, GatePatch));
@@ -107,7 +125,7 @@ public sealed class ReboundHamiltonianNetwork : nn.Module<Tensor, Tensor>, ITraj
             (p, q) = ReboundLeapfrog.Step(hamiltonian, p, q, dt, unit.mul(gate), alpha);
             trajectory.Add(cat([p, q], 1));
         }
-        return (stack(trajectory), gates.Count == 0 ? zeros(1, dtype: z0.dtype, device: z0.device).sum() : cat(gates, 1).mean());
+        return (trajectory, gates, tentatives);
     }
 
     protected override void Dispose(bool disposing)

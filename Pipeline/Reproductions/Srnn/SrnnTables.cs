@@ -171,7 +171,11 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
             context.Report.Table(new ReportTable("table2", "Test error with ISO (paper: Table 2)",
                 ["row", "ISO", "test error with ISO (line-searched L-BFGS, as the paper's code)", "with ISO by fixed unit steps at test (torch.optim.LBFGS)", "same model without ISO", "paper (ISO)"], isoRows));
         Figures(context, checkpoints, system, observed, truth, data);
-        if (rebound && system is HeavyBilliard billiard) LearnedPotential.Report(context, checkpoints, billiard);
+        if (rebound && system is HeavyBilliard billiard)
+        {
+            LearnedPotential.Report(context, checkpoints, billiard);
+            ReboundGates.Report(context, checkpoints, observed, (int)truth.shape[0]);
+        }
     }
 
     /// <summary>
