@@ -52,10 +52,12 @@ public sealed class ReboundHamiltonianNetwork : nn.Module<Tensor, Tensor>, ITraj
     readonly Sequential alphaHead;
     readonly Sequential gateNet;
     readonly BilliardImage? image;
+    readonly bool hardGate;
 
     public ReboundHamiltonianNetwork(int hidden, Generator generator, Device device, ScalarType dtype = ScalarType.Float32, bool patches = true,
-        double gateInit = 0) : base("hnet-rebound")
+        double gateInit = 0, bool hardGate = false) : base("hnet-rebound")
     {
+        this.hardGate = hardGate;
         hamiltonian = new HamiltonianNetwork(2, hidden, generator, device, dtype);
         image = patches ? new BilliardImage(device, dtype) : null;
         var (normalInputs, gateInputs) = patches ? (2 * NormalPatch * NormalPatch, GatePatch * GatePatch) : (4, 2);
@@ -122,7 +124,9 @@ public sealed class ReboundHamiltonianNetwork : nn.Module<Tensor, Tensor>, ITraj
             var alpha = alphaHead.call(features).relu().clamp_max(1);
             var gate = gateNet.call(gateInput).sigmoid();
             gates.Add(gate);
-            (p, q) = ReboundLeapfrog.Step(hamiltonian, p, q, dt, unit.mul(gate), alpha);
+            // Hard: a full reflection or none in the forward pass; the backward pass sees gamma (straight-through).
+            var strength = hardGate ? gate.gt(Scalars.Of(0.5)).to_type(gate.dtype).add(gate.sub(gate.detach())) : gate;
+            (p, q) = ReboundLeapfrog.Step(hamiltonian, p, q, dt, unit.mul(strength), alpha);
             trajectory.Add(cat([p, q], 1));
         }
         return (trajectory, gates, tentatives);

@@ -96,6 +96,11 @@ public sealed record SymplecticRnnConfig : IConfig<SymplecticRnnConfig>
     [Param("what the rebound networks read (hnet-rebound only): patches of the background image (the paper) or the positions", OneOf = ["patches", "positions"])]
     public string ReboundInput { get; init; } = "patches";
 
+    // Left out of config.json and the config hash while false, so runs written before it existed keep their hash.
+    [Param("hnet-rebound only: reflect fully or not at all (gamma > 0.5 in the forward pass, gamma's gradient passed straight through); false = the paper's soft gate, where gamma near 0.7 cancels the normal momentum instead of reversing it (docs/SRNN.md)")]
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool ReboundHardGate { get; init; }
+
     [Param("tensor device", OneOf = ["auto", "cpu", "cuda"])]
     public string Device { get; init; } = "auto";
 
@@ -177,7 +182,8 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
     {
         "onet" => new OdeNetwork(c.Dimension, c.Hidden, random, device, layers: c.Layers),
         "rnn" or "lstm" => new RecurrentBaseline(c.Model == "lstm", c.Dimension, c.Hidden, random, device, output: BaselineOutputKind(c.BaselineOutput)),
-        "hnet-rebound" when c.Dimension == 2 => new ReboundHamiltonianNetwork(c.Hidden, random, device, patches: c.ReboundInput == "patches", gateInit: c.ReboundGateInit),
+        "hnet-rebound" when c.Dimension == 2 => new ReboundHamiltonianNetwork(c.Hidden, random, device, patches: c.ReboundInput == "patches", gateInit: c.ReboundGateInit,
+            hardGate: c.ReboundHardGate),
         "hnet-rebound" => throw new ArgumentException($"the rebound module is built for the 2-D billiard: dimension must be 2, not {c.Dimension}"),
         _ => new HamiltonianNetwork(c.Dimension, c.Hidden, random, device, layers: c.Layers),
     };
