@@ -14,6 +14,7 @@ static class LearnedPotential
         ("recurrent-hnet-leapfrog", "SRNN (recurrent H-NET L-L)"),
         ("recurrent-hnet-rebound", "SRNN + rebound module (patches)"),
         ("recurrent-hnet-rebound-positions", "SRNN + rebound module (positions)"),
+        ("recurrent-hnet-rebound-hard", "SRNN + rebound module, hard gate (patches)"),
     ];
 
     public static void Report(ReproductionContext context, IReadOnlyDictionary<string, (SymplecticRnnConfig Config, byte[] Payload)> checkpoints, HeavyBilliard system)

@@ -14,6 +14,7 @@ public static class ReboundGates
     [
         ("recurrent-hnet-rebound", "SRNN + rebound module (patches)"),
         ("recurrent-hnet-rebound-positions", "SRNN + rebound module (positions)"),
+        ("recurrent-hnet-rebound-hard", "SRNN + rebound module, hard gate (patches)"),
     ];
 
     /// <summary>The gate's statistics over steps inside and outside the box, given gates (T x B) and tentative positions (T x B x 2).</summary>

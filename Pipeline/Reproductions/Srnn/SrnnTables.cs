@@ -95,6 +95,9 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
             yield return new("recurrent-hnet-rebound", ["training=recurrent", "model=hnet-rebound"], [("leapfrog", "recurrent H-NET + rebound module L-L (image patches, the paper)")]);
             yield return new("recurrent-hnet-rebound-positions", ["training=recurrent", "model=hnet-rebound", "rebound-input=positions"],
                 [("leapfrog", "recurrent H-NET + rebound module L-L, reading positions")]);
+            // The paper's soft gate settles near 0.7 at bounces, which cancels the normal momentum rather than reversing it.
+            yield return new("recurrent-hnet-rebound-hard", ["training=recurrent", "model=hnet-rebound", "rebound-hard-gate=true"],
+                [("leapfrog", "recurrent H-NET + rebound module L-L, hard gate (image patches)")]);
         }
         if (!baselines) yield break;
         foreach (var rnn in new[] { "rnn", "lstm" })
@@ -295,7 +298,7 @@ public sealed class SrnnTables(string name, string recipeName, string summary, s
     static void Figures(ReproductionContext context, Dictionary<string, (SymplecticRnnConfig Config, byte[] Payload)> checkpoints, IReferenceSystem system,
         Tensor observed, Tensor truth, PhysicsDataConfig data)
     {
-        (string Key, string Label)[] shown = [("recurrent-hnet-rebound", "SRNN + rebound module"), ("recurrent-hnet-leapfrog", "SRNN (recurrent H-NET L-L)"), ("recurrent-hnet-euler", "recurrent H-NET E-E"),
+        (string Key, string Label)[] shown = [("recurrent-hnet-rebound", "SRNN + rebound module"), ("recurrent-hnet-rebound-hard", "SRNN + rebound module, hard gate"), ("recurrent-hnet-leapfrog", "SRNN (recurrent H-NET L-L)"), ("recurrent-hnet-euler", "recurrent H-NET E-E"),
             ("recurrent-onet-leapfrog", "recurrent O-NET L-L"), ("recurrent-onet-euler", "recurrent O-NET E-E"), ("rnn", "RNN"), ("lstm", "LSTM")];
         var horizon = 5 * (int)truth.shape[0];
         var energies = new List<(string, double[], double[])>();
