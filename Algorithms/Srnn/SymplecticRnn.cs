@@ -322,12 +322,17 @@ public sealed class SymplecticRnn : IAlgorithm<SymplecticRnnConfig, ModelState<S
     /// </summary>
     public static double[] PositionErrors(Tensor predicted, Tensor truth, int dimension)
     {
+        using var scope = NewDisposeScope();
+        return PositionDistances(predicted, truth, dimension).mean([0]).cpu().data<double>().ToArray();
+    }
+
+    /// <summary>The L2 distance between predicted and true positions at every state of every trajectory (T x B, float64).</summary>
+    public static Tensor PositionDistances(Tensor predicted, Tensor truth, int dimension)
+    {
         if (!predicted.shape.SequenceEqual(truth.shape))
             throw new ArgumentException($"predicted [{string.Join(", ", predicted.shape)}] and true [{string.Join(", ", truth.shape)}] trajectories differ in shape");
-        using var scope = NewDisposeScope();
         var difference = predicted.narrow(2, dimension, dimension).to_type(ScalarType.Float64).sub(truth.narrow(2, dimension, dimension).to_type(ScalarType.Float64));
-        var errors = difference.mul(difference).sum(2).sqrt().mean([0]);
-        return errors.cpu().data<double>().ToArray();
+        return difference.mul(difference).sum(2).sqrt();
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Pipeline.Algorithms.Srnn;
 using Pipeline.Reports;
 using static TorchSharp.torch;
 
@@ -14,8 +15,7 @@ public static class ErrorAlongRollouts
     public static double[] PerStep(Tensor predicted, Tensor truth, int dimension)
     {
         using var scope = NewDisposeScope();
-        var difference = predicted.narrow(2, dimension, dimension).to_type(ScalarType.Float64).sub(truth.narrow(2, dimension, dimension).to_type(ScalarType.Float64));
-        return difference.mul(difference).sum(2).sqrt().mean([1]).cpu().data<double>().ToArray();
+        return SymplecticRnn.PositionDistances(predicted, truth, dimension).mean([1]).cpu().data<double>().ToArray();
     }
 
     public static void Report(ReproductionContext context, string system, IReadOnlyList<(string Label, double[] Errors)> models, int trainingStates)
